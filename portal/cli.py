@@ -1,0 +1,91 @@
+"""`flask --app portal ...` commands: each parses, calls one domain function, echoes one line."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import click
+from flask import current_app
+
+from . import db as database
+from .domain import outbox, users
+from .mailer import mail, transport
+
+
+def _db():
+    return database.connect(current_app.config["DATABASE"])
+
+
+def _now() -> datetime:
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).replace(microsecond=0)
+
+
+@click.command("migrate")
+def migrate_command():
+    """Create the database or bring its schema up to date."""
+    database.prepare(current_app.config["DATABASE"]).close()
+    click.echo("Basis data siap (skema terbaru).")
+
+
+@click.command("init-admin")
+def init_admin_command():
+    """On a fresh install, create the `admin` account and print its one-time password."""
+    password = users.ensure_first_admin(_db(), _now())
+    if password is None:
+        click.echo("Akun admin sudah ada; tidak ada yang diubah.")
+    else:
+        # Printed to the terminal once, never logged: the admin must change it at first login.
+        click.echo(f"Akun admin dibuat. Kata sandi sekali pakai: {password}")
+        click.echo("Ganti kata sandi ini saat pertama kali masuk di /pengaduan/staf/masuk")
+
+
+@click.group("user")
+def user_group():
+    """Staff accounts."""
+
+
+@user_group.command("create")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice(sorted(users.ROLES)), help="Role; repeat for several.")
+@click.option("--name", "display_name", default="", help="Full name shown in the portal.")
+@click.option("--jabatan", default=None, help="Official position, e.g. Kabid PIAK.")
+@click.password_option(help="Password (asked when not given).")
+def user_create_command(username, roles, display_name, jabatan, password):
+    """Create a staff account."""
+    try:
+        users.create_user(_db(), username, password, display_name=display_name, roles=list(roles),
+                          jabatan=jabatan, now=_now())
+    except users.UserError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"Akun {username} dibuat dengan peran {', '.join(roles)}.")
+
+
+@click.group("outbox")
+def outbox_group():
+    """Queued e-mail."""
+
+
+@outbox_group.command("send")
+@click.option("--loop", is_flag=True, help="Keep sending every OUTBOX_INTERVAL seconds.")
+def outbox_send_command(loop):
+    """Send the e-mail that is due; with --loop, keep doing so."""
+    db = _db()
+    config = current_app.config
+    while True:
+        sent, failed = outbox.send_due(
+            db, transport, now=_now, retry_seconds=config["OUTBOX_RETRY_SECONDS"],
+            retry_max_seconds=config["OUTBOX_RETRY_MAX_SECONDS"])
+        if sent or failed or not loop:
+            click.echo(f"Terkirim {sent}, gagal {failed} (dicoba lagi nanti).")
+        if not loop:
+            return
+        time.sleep(config["OUTBOX_INTERVAL"])
+
+
+def init_app(app) -> None:
+    mail.init_app(app)
+    for command in (migrate_command, init_admin_command, user_group, outbox_group):
+        app.cli.add_command(command)

@@ -1,0 +1,83 @@
+"""Every setting the portal reads, with its default and meaning.
+
+Settings come from ``PORTAL_*`` environment variables (Flask's ``from_prefixed_env``),
+so ``PORTAL_MAIL_PORT=2525`` sets ``MAIL_PORT``. ``docs/configuration.md`` documents each
+one and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import namedtuple
+from pathlib import Path
+
+Setting = namedtuple("Setting", ("name", "default", "help"))
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+SETTINGS = (
+    Setting("DATA_DIR", "instance", "Directory for the database, uploads and the secret key."),
+    Setting("SECRET_KEY", None, "Signs sessions and CSRF tokens; generated into DATA_DIR/secret_key when absent."),
+    Setting("BASE_URL", "http://127.0.0.1:8000", "Public address of the site, used in links inside e-mail."),
+    Setting("SITE_DIR", str(REPO_ROOT / "site"), "The built static site served at / (output of mkdocs build)."),
+    Setting("CONTENT_DIR", str(REPO_ROOT / "content"), "The site's sources; the portal reads content/data/ (categories, SOP time standards)."),
+    Setting("MAIL_SERVER", "localhost", "SMTP server for outgoing e-mail."),
+    Setting("MAIL_PORT", 25, "SMTP port."),
+    Setting("MAIL_USE_TLS", False, "Use STARTTLS with the SMTP server."),
+    Setting("MAIL_USE_SSL", False, "Use SMTP over TLS (usually port 465)."),
+    Setting("MAIL_USERNAME", None, "SMTP user name, when the server needs one."),
+    Setting("MAIL_PASSWORD", None, "SMTP password, when the server needs one."),
+    Setting("MAIL_DEFAULT_SENDER", "Pengaduan Dispendukcapil Trenggalek <pengaduan@localhost>", "From address of outgoing e-mail."),
+    Setting("MAIL_TIMEOUT", 20, "Seconds to wait for the SMTP server before counting a send as failed."),
+    Setting("OUTBOX_RETRY_SECONDS", 60, "First retry delay after a failed send; doubles each attempt."),
+    Setting("OUTBOX_RETRY_MAX_SECONDS", 21600, "Longest delay between two retries."),
+    Setting("OUTBOX_INTERVAL", 10, "Seconds between two passes of the background sender (outbox send --loop)."),
+    Setting("MAX_FILE_MB", 5, "Largest attachment accepted, in megabytes."),
+    Setting("MAX_FILES", 3, "Most attachments per complaint or per added information."),
+    Setting("MAX_TEXT_CHARS", 5000, "Longest complaint text accepted, in characters."),
+    Setting("RATELIMIT_SUBMIT", "10 per hour", "Complaint submissions allowed per client (Flask-Limiter syntax)."),
+    Setting("RATELIMIT_TRACK", "60 per hour", "Tracking-code look-ups allowed per client."),
+    Setting("RATELIMIT_LOGIN", "10 per 15 minutes", "Staff login attempts allowed per client and per account."),
+    Setting("RATELIMIT_STORAGE_URI", "memory://", "Where Flask-Limiter keeps its counters."),
+    Setting("SESSION_HOURS", 8, "Staff sessions expire after this many hours."),
+    Setting("COOKIE_SECURE", False, "Send cookies over HTTPS only; set to true behind HTTPS."),
+    Setting("TIMEZONE", "Asia/Jakarta", "The office's time zone; days and deadlines are counted in it."),
+    Setting("CUTI_BERSAMA_LIBUR", True, "Whether cuti bersama days count as non-working days for deadlines."),
+)
+
+DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+class ConfigError(Exception):
+    "A setting has a value the portal cannot use."
+
+
+def finalise(config: dict) -> None:
+    """Check types, resolve paths and make sure a secret key exists."""
+    for setting in SETTINGS:
+        value = config.get(setting.name)
+        if isinstance(setting.default, bool) and not isinstance(value, bool):
+            raise ConfigError(f"PORTAL_{setting.name} must be true or false, not {value!r}")
+        if isinstance(setting.default, int) and not isinstance(setting.default, bool):
+            try:
+                config[setting.name] = int(value)
+            except (TypeError, ValueError):
+                raise ConfigError(f"PORTAL_{setting.name} must be a whole number, not {value!r}") from None
+    data_dir = Path(config["DATA_DIR"])
+    if not data_dir.is_absolute():
+        data_dir = REPO_ROOT / data_dir
+    config["DATA_DIR"] = str(data_dir)
+    (data_dir / "uploads").mkdir(parents=True, exist_ok=True)
+    config.setdefault("DATABASE", str(data_dir / "portal.db"))
+    config["UPLOAD_DIR"] = str(data_dir / "uploads")
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _stored_secret(data_dir / "secret_key")
+    # Requests larger than all attachments plus the text are refused before parsing.
+    config["MAX_CONTENT_LENGTH"] = (config["MAX_FILE_MB"] * config["MAX_FILES"] + 1) * 1024 * 1024
+
+
+def _stored_secret(path: Path) -> str:
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

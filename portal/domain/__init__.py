@@ -1,0 +1,1 @@
+"""Plain-Python domain logic (regions, NIK, tracking codes, working-day calendar); no Flask here."""

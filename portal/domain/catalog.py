@@ -1,0 +1,77 @@
+"""The complaint portal's configuration data, read from content/data/.
+
+Categories, intake channels and the SOP's time standards are data that the office edits,
+not code; this module reads and checks them once at start-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+class CatalogError(Exception):
+    "A configuration file under content/data/ is missing or malformed."
+
+
+@dataclass(frozen=True)
+class TimeStandard:
+    code: str
+    nama: str
+    hari: int
+    jenis: str  # "kerja" or "kalender"
+    dasar: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    categories: dict[str, str]
+    channels: dict[str, str]
+    time_standards: dict[str, TimeStandard]
+    sop_nomor: str
+
+
+def load(content_dir: str | Path) -> Catalog:
+    data_dir = Path(content_dir) / "data"
+    pengaduan = _read(data_dir / "pengaduan.yml")
+    sop_path = data_dir / "sop" / "penanganan-pengaduan.yml"
+    sop = _read(sop_path)
+    standards = {}
+    for code, rule in (sop.get("tenggat") or {}).items():
+        if not isinstance(rule, dict) or rule.get("jenis") not in ("kerja", "kalender") \
+                or not isinstance(rule.get("hari"), int) or rule["hari"] < 0:
+            raise CatalogError(f"{sop_path}: tenggat '{code}' needs hari (a whole number) and jenis kerja|kalender")
+        standards[code] = TimeStandard(code, rule.get("nama", code), rule["hari"], rule["jenis"], rule.get("dasar", ""))
+    if "tanggapan" not in standards:
+        raise CatalogError(f"{sop_path}: tenggat 'tanggapan' is required")
+    return Catalog(
+        categories=_pairs(pengaduan, "kategori", data_dir / "pengaduan.yml"),
+        channels=_pairs(pengaduan, "saluran", data_dir / "pengaduan.yml"),
+        time_standards=standards,
+        sop_nomor=str(sop.get("nomor", "")),
+    )
+
+
+def _read(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CatalogError(f"{path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise CatalogError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _pairs(data: dict, key: str, path: Path) -> dict[str, str]:
+    out = {}
+    for i, item in enumerate(data.get(key) or [], start=1):
+        if not isinstance(item, dict) or not item.get("kode") or not item.get("nama"):
+            raise CatalogError(f"{path}: {key} entry {i} needs kode and nama")
+        if item["kode"] in out:
+            raise CatalogError(f"{path}: {key} entry {i}: kode '{item['kode']}' appears twice")
+        out[str(item["kode"])] = str(item["nama"])
+    if not out:
+        raise CatalogError(f"{path}: the list '{key}' is empty")
+    return out

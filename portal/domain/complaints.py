@@ -1,0 +1,355 @@
+"""Filing a complaint, adding information to it, and what its tracking code shows.
+
+Every change writes the complaint, its event and its e-mail in one transaction: what a
+citizen was told we accepted is on disk, together with the message that tells them so.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from ..db import write_transaction
+from . import messages, nik as nik_rules, outbox, regions, tracking, uploads, workflow
+from .calendar import Calendar, Deadline
+from .catalog import Catalog
+
+VISIBILITIES = {
+    "publik": "Publik: isi pengaduan dan tanggapan boleh ditampilkan di situs setelah data pribadi dihapus",
+    "rahasia": "Rahasia: isi pengaduan hanya dilihat petugas",
+    "anonim": "Anonim: identitas saya tidak dicatat dan tidak diketahui petugas",
+}
+
+EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
+PHONE = re.compile(r"^(\+62|62|0)8[0-9]{7,12}$|^(\+62|62|0)[1-9][0-9]{6,10}$")
+
+
+class InvalidComplaint(ValueError):
+    "The complaint has fields that are missing or wrong; `errors` maps field to message."
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class DuplicateLaporId(ValueError):
+    "A complaint with this SP4N-LAPOR! tracking ID is already registered."
+
+
+class NotWaitingForInformation(ValueError):
+    "The complaint is not waiting for information from the citizen."
+
+
+@dataclass
+class NewComplaint:
+    channel: str
+    category: str
+    kecamatan: str
+    desa: str
+    visibility: str
+    body: str
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    nik: str = ""
+    lapor_id: str = ""
+    consent: bool = False
+    received_at: datetime | None = None  # for other channels: when the office received it
+    entered_by: int | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_text_chars: int = 5000
+    max_files: int = 3
+    max_file_bytes: int = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Filed:
+    id: int
+    tracking_code: str
+    received_at: datetime
+    due: Deadline
+
+
+def normalise_phone(text: str) -> str:
+    return re.sub(r"[\s\-().]", "", text or "")
+
+
+def validate(new: NewComplaint, catalog: Catalog, limits: Limits, today: date) -> NewComplaint:
+    """Return the complaint with normalised fields, or raise InvalidComplaint naming each problem."""
+    errors: dict[str, str] = {}
+    anonymous = new.visibility == "anonim"
+    clean = NewComplaint(**{**new.__dict__})
+    for name in ("name", "email", "phone", "nik", "lapor_id", "body"):
+        setattr(clean, name, (getattr(new, name) or "").strip())
+    if anonymous:
+        # An anonymous complaint keeps no identity at all, even if some was typed.
+        clean.name = clean.email = clean.phone = clean.nik = ""
+    clean.phone = normalise_phone(clean.phone)
+
+    if new.visibility not in VISIBILITIES:
+        errors["visibility"] = "Pilih sifat pengaduan: publik, rahasia, atau anonim."
+    if not anonymous and not clean.name:
+        errors["name"] = "Nama wajib diisi, kecuali untuk pengaduan anonim."
+    elif len(clean.name) > 100:
+        errors["name"] = "Nama terlalu panjang (paling banyak 100 karakter)."
+    if clean.email and (len(clean.email) > 254 or not EMAIL.match(clean.email)):
+        errors["email"] = "Alamat e-mail tidak valid. Contoh: nama@contoh.id"
+    if clean.phone and not PHONE.match(clean.phone):
+        errors["phone"] = "Nomor telepon tidak valid. Contoh: 081234567890"
+    if new.channel == "web" and not anonymous and not (clean.email or clean.phone) \
+            and "email" not in errors and "phone" not in errors:
+        errors["email"] = "Isi alamat e-mail atau nomor telepon agar kami dapat menghubungi Anda."
+    if clean.nik:
+        try:
+            clean.nik = nik_rules.validate(clean.nik, today=today).number
+        except nik_rules.InvalidNik as exc:
+            errors["nik"] = str(exc)
+    if new.channel not in catalog.channels:
+        errors["channel"] = "Pilih saluran pengaduan dari daftar."
+    if new.channel == "sp4n-lapor" and not clean.lapor_id:
+        errors["lapor_id"] = "Nomor tracking SP4N-LAPOR! wajib diisi untuk pengaduan dari LAPOR!."
+    if new.category not in catalog.categories:
+        errors["category"] = "Pilih kategori pengaduan dari daftar."
+    kecamatan = regions.get(new.kecamatan or "")
+    if kecamatan is None or kecamatan.jenis != "kecamatan":
+        errors["kecamatan"] = "Pilih kecamatan dari daftar."
+    elif not regions.desa_in_kecamatan(new.desa or "", new.kecamatan):
+        errors["desa"] = f"Pilih desa/kelurahan yang berada di Kecamatan {kecamatan.nama}."
+    if not clean.body:
+        errors["body"] = "Isi pengaduan wajib diisi."
+    elif len(clean.body) < 10:
+        errors["body"] = "Isi pengaduan terlalu singkat; jelaskan apa yang terjadi."
+    elif len(clean.body) > limits.max_text_chars:
+        errors["body"] = (f"Isi pengaduan terlalu panjang ({len(clean.body):,} karakter); "
+                          f"paling banyak {limits.max_text_chars:,} karakter.").replace(",", ".")
+    if new.channel == "web" and not new.consent:
+        errors["consent"] = "Anda perlu menyetujui pemrosesan data pribadi agar pengaduan dapat kami tangani."
+    if errors:
+        raise InvalidComplaint(errors)
+    return clean
+
+
+def file_complaint(db, new: NewComplaint, files: list[uploads.CleanFile], *, catalog: Catalog,
+                   calendar: Calendar, upload_dir: str, now: datetime, base_url: str,
+                   limits: Limits = Limits()) -> Filed:
+    """Register a complaint with its attachments, its first event and its acknowledgment."""
+    new = validate(new, catalog, limits, now.date())
+    if len(files) > limits.max_files:
+        raise InvalidComplaint({"files": f"Paling banyak {limits.max_files} lampiran."})
+    received_at = new.received_at or now
+    due = answer_deadline(calendar, catalog, received_at.date())
+    stored = [uploads.store(upload_dir, f) for f in files]
+    try:
+        with write_transaction(db):
+            if new.lapor_id and db.execute(
+                    "SELECT 1 FROM complaints WHERE lapor_id = ?", [new.lapor_id]).fetchone():
+                raise DuplicateLaporId(
+                    f"Pengaduan dengan nomor LAPOR! {new.lapor_id} sudah tercatat; jangan dicatat dua kali.")
+            complaint_id, code = _insert(db, new, received_at, now)
+            event_id = _event(db, complaint_id, now, "diterima", None, workflow.INITIAL,
+                              actor_id=new.entered_by,
+                              actor_role="operator" if new.entered_by else workflow.CITIZEN,
+                              note=catalog.channels[new.channel])
+            _attach(db, complaint_id, event_id, files, stored, now)
+            if new.email:
+                subject, body = messages.acknowledgment(
+                    tracking.display(code), received_at, due, base_url, catalog.categories[new.category])
+                outbox.enqueue(db, recipient=new.email, subject=subject, body=body, now=now,
+                               complaint_id=complaint_id, domain=_domain(base_url))
+    except BaseException:
+        uploads.remove(upload_dir, stored)
+        raise
+    return Filed(complaint_id, tracking.display(code), received_at, due)
+
+
+def _insert(db, new: NewComplaint, received_at: datetime, now: datetime) -> tuple[int, str]:
+    row = {
+        "channel": new.channel, "lapor_id": new.lapor_id or None,
+        "received_at": received_at.isoformat(), "state": workflow.INITIAL,
+        "category": new.category, "kecamatan": new.kecamatan, "desa": new.desa,
+        "visibility": new.visibility, "name": new.name or None, "email": new.email or None,
+        "phone": new.phone or None, "nik": new.nik or None, "body": new.body,
+        "consent_at": now.isoformat() if new.consent else None, "entered_by": new.entered_by,
+    }
+    for _ in range(5):  # a collision among 2^55 codes is all but impossible; retry anyway
+        code = tracking.normalise(tracking.new_code())
+        try:
+            with db.atomic():
+                return db["complaints"].insert({**row, "tracking_code": code}).last_pk, code
+        except sqlite3.IntegrityError as exc:
+            if "tracking_code" not in str(exc):
+                raise
+    raise RuntimeError("could not draw an unused tracking code")
+
+
+def _event(db, complaint_id, now, kind, from_state, to_state, *, actor_id=None, actor_role=None,
+           note=None, body=None) -> int:
+    return db["events"].insert({
+        "complaint_id": complaint_id, "at": now.isoformat(), "kind": kind,
+        "from_state": from_state, "to_state": to_state, "actor_id": actor_id,
+        "actor_role": actor_role, "note": note, "body": body,
+    }).last_pk
+
+
+def _attach(db, complaint_id, event_id, files, stored, now) -> None:
+    for f, stored_name in zip(files, stored):
+        db["attachments"].insert({
+            "complaint_id": complaint_id, "event_id": event_id, "stored_name": stored_name,
+            "original_name": f.original_name, "mime": f.mime, "size": len(f.data),
+            "sha256": f.sha256, "created_at": now.isoformat(),
+        })
+
+
+def _domain(base_url: str) -> str:
+    return re.sub(r"^[a-z]+://", "", base_url).split("/")[0].split(":")[0] or "localhost"
+
+
+def answer_deadline(calendar: Calendar, catalog: Catalog, received: date, paused_days: int = 0) -> Deadline:
+    """The date by which the office answers, by the SOP data's `tanggapan` time standard.
+
+    Days spent waiting for the citizen (`paused_days`, in the standard's own unit) do not count.
+    """
+    rule = catalog.time_standards["tanggapan"]
+    if rule.jenis == "kerja":
+        return calendar.add_working_days(received, rule.hari + paused_days)
+    return calendar.add_calendar_days(received, rule.hari + paused_days)
+
+
+def find_by_code(db, typed_code: str) -> dict | None:
+    """The complaint with this tracking code, or None; `typed_code` may be loosely typed."""
+    return _one(db, "SELECT * FROM complaints WHERE tracking_code = ?", [tracking.normalise(typed_code)])
+
+
+def _one(db, sql: str, params: list) -> dict | None:
+    cursor = db.execute(sql, params)
+    row = cursor.fetchone()
+    return dict(zip([c[0] for c in cursor.description], row)) if row else None
+
+
+def add_information(db, complaint: dict, text: str, files: list[uploads.CleanFile], *,
+                    upload_dir: str, now: datetime, limits: Limits = Limits()) -> None:
+    """The citizen answers the office's request for more information; the clocks resume."""
+    text = (text or "").strip()
+    if not text and not files:
+        raise InvalidComplaint({"body": "Tuliskan informasi tambahan atau lampirkan berkas."})
+    if len(text) > limits.max_text_chars:
+        raise InvalidComplaint({"body": f"Informasi tambahan paling banyak {limits.max_text_chars} karakter."})
+    if len(files) > limits.max_files:
+        raise InvalidComplaint({"files": f"Paling banyak {limits.max_files} lampiran."})
+    stored = [uploads.store(upload_dir, f) for f in files]
+    try:
+        with write_transaction(db):
+            state = db.execute("SELECT state FROM complaints WHERE id = ?", [complaint["id"]]).fetchone()[0]
+            try:
+                step = workflow.check("tambah_informasi", state, {workflow.CITIZEN})
+            except workflow.StepNotAllowed:
+                raise NotWaitingForInformation(
+                    "Pengaduan ini sedang tidak menunggu informasi tambahan dari Anda.") from None
+            event_id = _event(db, complaint["id"], now, step.code, state, step.to_state,
+                              actor_role=workflow.CITIZEN, body=text or None)
+            db.execute("UPDATE complaints SET state = ? WHERE id = ?", [step.to_state, complaint["id"]])
+            _attach(db, complaint["id"], event_id, files, stored, now)
+    except BaseException:
+        uploads.remove(upload_dir, stored)
+        raise
+
+
+def take_step(db, complaint_id: int, step_code: str, *, actor_id: int, roles: set[str],
+              now: datetime, note: str | None = None) -> None:
+    """Move a complaint one step, if the actor's role may take that step from its state."""
+    with write_transaction(db):
+        state = db.execute("SELECT state FROM complaints WHERE id = ?", [complaint_id]).fetchone()[0]
+        step = workflow.check(step_code, state, roles)
+        _event(db, complaint_id, now, step.code, state, step.to_state, actor_id=actor_id,
+               actor_role=sorted(roles & set(step.roles))[0], note=note)
+        db.execute("UPDATE complaints SET state = ? WHERE id = ?", [step.to_state, complaint_id])
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    text: str
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class PublicView:
+    """What a tracking code shows: the citizen's own words and the office's public steps."""
+    tracking_code: str
+    phase: str
+    is_open: bool
+    waiting_for_citizen: bool
+    received_at: datetime
+    category: str
+    region: str
+    body: str
+    name: str | None
+    nik_masked: str | None
+    timeline: list[TimelineEntry]
+    due: Deadline | None
+    attachments: int
+    reply: str | None = None
+
+
+def public_view(db, complaint: dict, *, catalog: Catalog, calendar: Calendar) -> PublicView:
+    events = [dict(zip(("at", "kind", "from_state", "to_state", "note", "body", "actor_role"), row))
+              for row in db.execute(
+                  "SELECT at, kind, from_state, to_state, note, body, actor_role FROM events "
+                  "WHERE complaint_id = ? ORDER BY at, id", [complaint["id"]])]
+    timeline = [entry for e in events if (entry := _public_entry(e)) is not None]
+    state = workflow.STATES[complaint["state"]]
+    received_at = datetime.fromisoformat(complaint["received_at"])
+    due = None
+    if state.kind == "open":
+        due = answer_deadline(calendar, catalog, received_at.date(), _paused_days(events, calendar, catalog))
+    desa, kecamatan = regions.get(complaint["desa"]), regions.get(complaint["kecamatan"])
+    reply = next((e["body"] for e in reversed(events) if e["kind"] == "tanggapan_dikirim"), None)
+    attachments = db.execute("SELECT count(*) FROM attachments WHERE complaint_id = ?",
+                             [complaint["id"]]).fetchone()[0]
+    return PublicView(
+        tracking_code=tracking.display(complaint["tracking_code"]),
+        phase=state.public, is_open=state.kind != "closed",
+        waiting_for_citizen=state.kind == "paused",
+        received_at=received_at,
+        category=catalog.categories.get(complaint["category"], complaint["category"]),
+        region=f"{desa.nama if desa else complaint['desa']}, Kecamatan {kecamatan.nama if kecamatan else ''}",
+        body=complaint["body"], name=complaint["name"],
+        nik_masked=nik_rules.mask(complaint["nik"]) if complaint["nik"] else None,
+        timeline=timeline, due=due, attachments=attachments, reply=reply,
+    )
+
+
+def _public_entry(event: dict) -> TimelineEntry | None:
+    at = datetime.fromisoformat(event["at"])
+    if event["kind"] == "diterima":
+        return TimelineEntry(at, "Pengaduan diterima", f"Melalui {event['note']}." if event["note"] else None)
+    if event["kind"] == "minta_informasi":
+        return TimelineEntry(at, "Petugas meminta informasi tambahan", event["note"])
+    if event["kind"] == "tambah_informasi":
+        return TimelineEntry(at, "Anda menambahkan informasi")
+    if event["to_state"] and event["to_state"] != event["from_state"]:
+        state = workflow.STATES[event["to_state"]]
+        detail = event["note"] if state.kind == "closed" else None
+        return TimelineEntry(at, state.public, detail)
+    return None
+
+
+def _paused_days(events: list[dict], calendar: Calendar, catalog: Catalog) -> int:
+    """Days (in the answer standard's unit) the complaint spent waiting for the citizen."""
+    kerja = catalog.time_standards["tanggapan"].jenis == "kerja"
+    total, paused_since = 0, None
+    for e in events:
+        to = e["to_state"]
+        if to and workflow.STATES[to].kind == "paused" and paused_since is None:
+            paused_since = datetime.fromisoformat(e["at"]).date()
+        elif paused_since is not None and to and workflow.STATES[to].kind != "paused":
+            resumed = datetime.fromisoformat(e["at"]).date()
+            total += (calendar.working_days_between(paused_since, resumed) if kerja
+                      else (resumed - paused_since).days)
+            paused_since = None
+    return total

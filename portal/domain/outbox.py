@@ -1,0 +1,107 @@
+"""Outgoing e-mail that is never lost and never sent twice.
+
+A message is queued in the same transaction as the change that causes it, so a complaint
+and its acknowledgment are stored together or not at all. The sender then claims each due
+message, hands it to the SMTP server and marks it sent. A failed send is retried with a
+growing delay. Each message carries a fixed Message-ID, so in the one unavoidable window
+(the process dies after the server accepted a message and before it was marked sent) the
+repeat is recognisable as the same message.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+from ..db import write_transaction
+
+log = logging.getLogger(__name__)
+
+# A claim older than this belongs to a sender that died mid-send.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Mail:
+    id: int
+    recipient: str
+    subject: str
+    body: str
+    message_id: str
+
+
+def enqueue(db, *, recipient: str, subject: str, body: str, now: datetime,
+            complaint_id: int | None = None, domain: str = "localhost") -> int:
+    """Queue one message. Call inside the transaction of the change that causes it."""
+    return db["outbox"].insert(
+        {
+            "created_at": now.isoformat(),
+            "complaint_id": complaint_id,
+            "recipient": recipient,
+            "subject": subject,
+            "body": body,
+            "message_id": f"<{secrets.token_hex(16)}@{domain}>",
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now.isoformat(),
+        }
+    ).last_pk
+
+
+def _claim(db, now: datetime) -> Mail | None:
+    stale = (now - STALE_CLAIM).isoformat()
+    with write_transaction(db):
+        row = db.execute(
+            """SELECT id, recipient, subject, body, message_id FROM outbox
+               WHERE (status = 'pending' AND next_attempt_at <= ?)
+                  OR (status = 'sending' AND claimed_at <= ?)
+               ORDER BY next_attempt_at, id LIMIT 1""",
+            [now.isoformat(), stale],
+        ).fetchone()
+        if row is None:
+            return None
+        db.execute(
+            "UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1 WHERE id = ?",
+            [now.isoformat(), row[0]],
+        )
+    return Mail(*row)
+
+
+def send_due(db, transport: Callable[[Mail], None], *, now: Callable[[], datetime],
+             retry_seconds: int = 60, retry_max_seconds: int = 21600) -> tuple[int, int]:
+    """Send every message that is due; return (sent, failed)."""
+    sent = failed = 0
+    while (mail := _claim(db, now())) is not None:
+        try:
+            transport(mail)
+        except Exception as exc:  # any failure of the mail server means "try again later"
+            failed += 1
+            attempts = db.execute("SELECT attempts FROM outbox WHERE id = ?", [mail.id]).fetchone()[0]
+            delay = min(retry_seconds * 2 ** (attempts - 1), retry_max_seconds)
+            with write_transaction(db):
+                db.execute(
+                    """UPDATE outbox SET status = 'pending', claimed_at = NULL, last_error = ?,
+                       next_attempt_at = ? WHERE id = ?""",
+                    [type(exc).__name__, (now() + timedelta(seconds=delay)).isoformat(), mail.id],
+                )
+            # The message number only: the address and text are personal data.
+            log.warning("outbox message %s not sent (%s); retry in %ss", mail.id, type(exc).__name__, delay)
+            if failed >= 3:
+                break  # the server is down: leave the rest for the next pass
+            continue
+        with write_transaction(db):
+            db.execute(
+                "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
+                [now().isoformat(), mail.id],
+            )
+        sent += 1
+    return sent, failed
+
+
+def backlog(db) -> dict:
+    """Unsent messages and the oldest one's creation time, for staff and monitoring."""
+    row = db.execute("SELECT count(*), min(created_at) FROM outbox WHERE status != 'sent'").fetchone()
+    return {"unsent": row[0], "oldest": row[1]}

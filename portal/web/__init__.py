@@ -1,0 +1,107 @@
+"""The web layer: extensions, the per-request database, security headers, blueprints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, g, render_template, request
+from flask_compress import Compress
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from .. import db as database
+from ..domain import catalog as catalog_module
+from ..domain.calendar import Calendar, format_tanggal
+
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+compress = Compress()
+
+
+def get_db():
+    if "db" not in g:
+        g.db = database.connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(exc=None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def now() -> datetime:
+    """The office's local time; days and deadlines are counted in it."""
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).replace(microsecond=0)
+
+
+def catalog() -> catalog_module.Catalog:
+    return current_app.extensions["portal.catalog"]
+
+
+def calendar() -> Calendar:
+    return current_app.extensions["portal.calendar"]
+
+
+def init_app(app) -> None:
+    database.prepare(app.config["DATABASE"]).close()
+    app.teardown_appcontext(close_db)
+    app.extensions["portal.catalog"] = catalog_module.load(app.config["CONTENT_DIR"])
+    app.extensions["portal.calendar"] = Calendar.default(cuti_bersama_libur=app.config["CUTI_BERSAMA_LIBUR"])
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    csrf.init_app(app)
+    compress.init_app(app)
+    limiter.init_app(app)
+    app.jinja_env.filters["tanggal"] = lambda d: format_tanggal(d.date() if isinstance(d, datetime) else d)
+    app.jinja_env.filters["jam"] = lambda d: d.strftime("%H.%M")
+
+    from . import auth, public, site, staff
+    auth.init_app(app)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(site.bp)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return render_template("error.html", title="Sesi formulir kedaluwarsa",
+                               message="Formulir tidak dapat diproses karena sesi Anda sudah berakhir "
+                                       "atau halaman dibuka terlalu lama. Muat ulang halaman, lalu kirim lagi. "
+                                       "Tidak ada data yang disimpan."), 400
+
+    @app.errorhandler(413)
+    def too_large(e):
+        mb = app.config["MAX_FILE_MB"]
+        return render_template("error.html", title="Berkas terlalu besar",
+                               message=f"Kiriman Anda melebihi batas ukuran. Setiap lampiran paling besar "
+                                       f"{mb} MB. Tidak ada data yang disimpan; kembali dan kirim lagi "
+                                       "dengan berkas yang lebih kecil."), 413
+
+    @app.errorhandler(429)
+    def too_many(e):
+        return render_template("error.html", title="Terlalu banyak permintaan",
+                               message="Anda telah mengirim terlalu banyak permintaan dalam waktu singkat. "
+                                       "Tunggu beberapa saat, lalu coba lagi. Untuk pengaduan mendesak, "
+                                       "hubungi kantor Dispendukcapil secara langsung."), 429
+
+    @app.errorhandler(404)
+    def not_found(e):
+        return render_template("error.html", title="Halaman tidak ditemukan",
+                               message="Alamat yang Anda buka tidak ada."), 404
+
+    @app.after_request
+    def security_headers(response):
+        h = response.headers
+        if request.blueprint != "site":
+            h.setdefault("Content-Security-Policy",
+                         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("Referrer-Policy", "same-origin")
+        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        h.setdefault("X-Frame-Options", "DENY")
+        if request.blueprint in ("public", "staff", "auth") and response.mimetype == "text/html":
+            # Pages with a person's complaint or staff data must not stay in shared caches.
+            h["Cache-Control"] = "no-store"
+        return response

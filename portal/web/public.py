@@ -1,0 +1,136 @@
+"""The citizen's pages: file a complaint, see it confirmed, follow it by tracking code."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+
+from ..domain import complaints, tracking, uploads
+from . import calendar, catalog, get_db, limiter, now
+from .forms import AddInformationForm, ComplaintForm, TrackForm
+
+bp = Blueprint("public", __name__, url_prefix="/pengaduan", static_folder="static",
+               template_folder="templates")
+
+
+def limits() -> complaints.Limits:
+    c = current_app.config
+    return complaints.Limits(c["MAX_TEXT_CHARS"], c["MAX_FILES"], c["MAX_FILE_MB"] * 1024 * 1024)
+
+
+def read_files(field_name: str) -> tuple[list[uploads.CleanFile], str | None]:
+    """The uploaded files, checked by content; or the first problem as a message."""
+    incoming = [f for f in request.files.getlist(field_name) if f and f.filename]
+    if len(incoming) > limits().max_files:
+        return [], f"Paling banyak {limits().max_files} lampiran."
+    cleaned = []
+    for f in incoming:
+        try:
+            cleaned.append(uploads.clean(f.read(limits().max_file_bytes + 1), f.filename,
+                                         limits().max_file_bytes))
+        except uploads.InvalidUpload as exc:
+            return [], str(exc)
+    return cleaned, None
+
+
+@bp.route("/", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_SUBMIT"], methods=["POST"])
+def form():
+    form = ComplaintForm()
+    form.fill_choices(catalog())
+    if form.validate_on_submit():
+        if form.website.data:
+            return render_template("error.html", title="Pengaduan tidak dapat diproses",
+                                   message="Kiriman ini terdeteksi sebagai kiriman otomatis."), 400
+        new = complaints.NewComplaint(
+            channel="web", category=form.category.data or "", kecamatan=form.kecamatan.data or "",
+            desa=form.desa.data or "", visibility=form.visibility.data or "", body=form.body.data or "",
+            name=form.name.data or "", email=form.email.data or "", phone=form.phone.data or "",
+            nik=form.nik.data or "", consent=form.consent.data)
+        errors = {}
+        try:
+            new = complaints.validate(new, catalog(), limits(), now().date())
+        except complaints.InvalidComplaint as exc:
+            errors = exc.errors
+        files, file_error = read_files("files")
+        if file_error:
+            errors["files"] = file_error
+        if not errors:
+            filed = complaints.file_complaint(
+                get_db(), new, files, catalog=catalog(), calendar=calendar(),
+                upload_dir=current_app.config["UPLOAD_DIR"], now=now(),
+                base_url=current_app.config["BASE_URL"], limits=limits())
+            session["filed"] = {"code": filed.tracking_code, "due": filed.due.due.isoformat(),
+                                "explanation": filed.due.explanation, "email": bool(new.email)}
+            return redirect(url_for("public.confirmation"), 303)
+        form.show_errors(errors)
+    return render_template("public/form.html", form=form, max_files=limits().max_files,
+                           max_mb=current_app.config["MAX_FILE_MB"]), 200 if not form.errors else 422
+
+
+@bp.route("/terkirim")
+def confirmation():
+    filed = session.get("filed")
+    if not filed:
+        return redirect(url_for("public.track"))
+    return render_template("public/confirmation.html", filed=filed,
+                           due=__import__("datetime").date.fromisoformat(filed["due"]))
+
+
+@bp.route("/lacak", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_TRACK"], methods=["POST"])
+def track():
+    form = TrackForm()
+    view = message = None
+    status = 200
+    if form.validate_on_submit():
+        view, message = _look_up(form.code.data or "")
+        if view is None:
+            status = 404
+    return render_template("public/track.html", form=form, view=view, message=message,
+                           info_form=AddInformationForm(code=form.code.data)), status
+
+
+def _look_up(typed: str):
+    code_status, shown = tracking.check(typed)
+    # Look the code up whatever its shape, so a wrong code answers no faster than a right one.
+    complaint = complaints.find_by_code(get_db(), typed)
+    if code_status is tracking.CodeStatus.MALFORMED:
+        return None, ("Kode pelacakan terdiri atas 12 huruf dan angka, misalnya K7QM-2XHD-9PWR. "
+                      "Periksa kembali kode pada halaman konfirmasi atau e-mail Anda.")
+    if code_status is tracking.CodeStatus.MISTYPED:
+        return None, (f"Kode {shown} tampaknya salah ketik: huruf terakhirnya tidak cocok. "
+                      "Periksa kembali setiap huruf dan angka.")
+    if complaint is None:
+        return None, f"Tidak ada pengaduan dengan kode {shown}. Periksa kembali kode Anda."
+    return complaints.public_view(get_db(), complaint, catalog=catalog(), calendar=calendar()), None
+
+
+@bp.route("/lacak/informasi", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_SUBMIT"])
+def add_information():
+    info_form = AddInformationForm()
+    form = TrackForm(code=info_form.code.data)
+    view, message = _look_up(info_form.code.data or "")
+    if view is None or not info_form.validate_on_submit():
+        return render_template("public/track.html", form=form, view=view, message=message,
+                               info_form=info_form), 404 if view is None else 400
+    files, error = read_files("files")
+    if error is None:
+        try:
+            complaints.add_information(
+                get_db(), complaints.find_by_code(get_db(), info_form.code.data), info_form.body.data,
+                files, upload_dir=current_app.config["UPLOAD_DIR"], now=now(), limits=limits())
+        except (complaints.InvalidComplaint, complaints.NotWaitingForInformation) as exc:
+            error = str(exc)
+    if error:
+        info_form.body.errors = [error]
+        return render_template("public/track.html", form=form, view=view, message=None,
+                               info_form=info_form), 422
+    view, _ = _look_up(info_form.code.data)
+    return render_template("public/track.html", form=form, view=view, added=True,
+                           info_form=AddInformationForm(code=info_form.code.data))
+
+
+@bp.route("/privasi")
+def privacy():
+    return render_template("public/privacy.html")
