@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from ..db import write_transaction
@@ -22,6 +22,11 @@ log = logging.getLogger(__name__)
 
 # A claim older than this belongs to a sender that died mid-send.
 STALE_CLAIM = timedelta(minutes=10)
+
+
+def _ts(moment: datetime) -> str:
+    # Timestamps are compared as text, so they must all be written in one offset.
+    return moment.astimezone(timezone.utc).isoformat()
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,7 @@ def enqueue(db, *, recipient: str, subject: str, body: str, now: datetime,
     """Queue one message. Call inside the transaction of the change that causes it."""
     return db["outbox"].insert(
         {
-            "created_at": now.isoformat(),
+            "created_at": _ts(now),
             "complaint_id": complaint_id,
             "recipient": recipient,
             "subject": subject,
@@ -46,26 +51,26 @@ def enqueue(db, *, recipient: str, subject: str, body: str, now: datetime,
             "message_id": f"<{secrets.token_hex(16)}@{domain}>",
             "status": "pending",
             "attempts": 0,
-            "next_attempt_at": now.isoformat(),
+            "next_attempt_at": _ts(now),
         }
     ).last_pk
 
 
 def _claim(db, now: datetime) -> Mail | None:
-    stale = (now - STALE_CLAIM).isoformat()
+    stale = _ts(now - STALE_CLAIM)
     with write_transaction(db):
         row = db.execute(
             """SELECT id, recipient, subject, body, message_id FROM outbox
                WHERE (status = 'pending' AND next_attempt_at <= ?)
                   OR (status = 'sending' AND claimed_at <= ?)
                ORDER BY next_attempt_at, id LIMIT 1""",
-            [now.isoformat(), stale],
+            [_ts(now), stale],
         ).fetchone()
         if row is None:
             return None
         db.execute(
             "UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1 WHERE id = ?",
-            [now.isoformat(), row[0]],
+            [_ts(now), row[0]],
         )
     return Mail(*row)
 
@@ -85,7 +90,7 @@ def send_due(db, transport: Callable[[Mail], None], *, now: Callable[[], datetim
                 db.execute(
                     """UPDATE outbox SET status = 'pending', claimed_at = NULL, last_error = ?,
                        next_attempt_at = ? WHERE id = ?""",
-                    [type(exc).__name__, (now() + timedelta(seconds=delay)).isoformat(), mail.id],
+                    [type(exc).__name__, _ts(now() + timedelta(seconds=delay)), mail.id],
                 )
             # The message number only: the address and text are personal data.
             log.warning("outbox message %s not sent (%s); retry in %ss", mail.id, type(exc).__name__, delay)
@@ -95,7 +100,7 @@ def send_due(db, transport: Callable[[Mail], None], *, now: Callable[[], datetim
         with write_transaction(db):
             db.execute(
                 "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
-                [now().isoformat(), mail.id],
+                [_ts(now()), mail.id],
             )
         sent += 1
     return sent, failed

@@ -1,0 +1,222 @@
+"""Fixtures: a portal on a temporary data directory, a real SMTP server on loopback, and
+(for the end-to-end tests) the real waitress server in a subprocess with Debian's Chromium."""
+
+from __future__ import annotations
+
+import email
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from PIL import Image
+
+from portal import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    @property
+    def messages(self):
+        return [email.message_from_bytes(e.content) for e in self.envelopes]
+
+
+class SmtpServer:
+    """A real SMTP server on loopback that can be stopped and started on the same port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.inbox = Inbox()
+        self.controller = None
+
+    def start(self):
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_config(data_dir, mail_port) -> dict:
+    return {
+        "TESTING": True, "MAIL_SUPPRESS_SEND": False, "DATA_DIR": str(data_dir), "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": mail_port,
+        "MAIL_DEFAULT_SENDER": "pengaduan@contoh.id", "RATELIMIT_SUBMIT": "1000 per hour",
+        "RATELIMIT_TRACK": "1000 per hour", "RATELIMIT_LOGIN": "1000 per hour",
+        "OUTBOX_RETRY_SECONDS": 0,
+    }
+
+
+@pytest.fixture
+def app(tmp_path, smtp):
+    return create_app(test_config(tmp_path / "data", smtp.port))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app):
+    from portal.db import connect
+    database = connect(app.config["DATABASE"])
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def csrf(client):
+    """Fetch a page and return its CSRF token, as a browser would have it."""
+    def token(path="/pengaduan/"):
+        html = client.get(path).get_data(as_text=True)
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    return token
+
+
+def photo_bytes(fmt="JPEG", with_gps=True) -> bytes:
+    """A small photo; as a JPEG it carries EXIF with a camera model and a GPS position."""
+    image = Image.new("RGB", (64, 48), (200, 120, 40))
+    out = io.BytesIO()
+    if fmt == "JPEG" and with_gps:
+        exif = Image.Exif()
+        exif[0x0110] = "KameraRahasia X1"  # Model
+        exif[0x8825] = {1: "S", 2: (8.0, 3.0, 0.0), 3: "E", 4: (111.0, 42.0, 0.0)}  # GPS
+        image.save(out, fmt, exif=exif)
+    else:
+        image.save(out, fmt)
+    return out.getvalue()
+
+
+VALID = {
+    "visibility": "rahasia", "name": "Siti Aminah", "email": "siti@contoh.id", "phone": "081234567890",
+    "nik": "3503114508900001", "category": "ktp-el", "kecamatan": "35.03.11", "desa": "35.03.11.2001",
+    "body": "KTP-el saya belum jadi sejak tiga bulan lalu padahal sudah rekam.", "consent": "y",
+}
+
+
+def table_counts(db) -> dict:
+    return {t: db[t].count for t in db.table_names()}
+
+
+def upload_files(upload_dir) -> list:
+    return sorted(p.name for p in Path(upload_dir).iterdir())
+
+
+# ---------------------------------------------------------------- live server (end to end)
+
+class LiveServer:
+    def __init__(self, tmp: Path, smtp: SmtpServer):
+        self.tmp, self.smtp = tmp, smtp
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.data_dir = tmp / "data"
+        self.log_path = tmp / "server.log"
+        self.env = {**os.environ, "PORTAL_DATA_DIR": str(self.data_dir),
+                    "PORTAL_SITE_DIR": str(tmp / "site"), "PORTAL_MAIL_SERVER": "127.0.0.1",
+                    "PORTAL_MAIL_PORT": str(smtp.port), "PORTAL_MAIL_DEFAULT_SENDER": "pengaduan@contoh.id",
+                    "PORTAL_RATELIMIT_SUBMIT": "1000 per hour", "PORTAL_RATELIMIT_TRACK": "1000 per hour",
+                    "PORTAL_OUTBOX_RETRY_SECONDS": "1", "PORTAL_BASE_URL": self.url}
+        self.process = None
+
+    def flask(self, *args) -> subprocess.CompletedProcess:
+        result = subprocess.run([sys.executable, "-m", "flask", "--app", "portal", *args], env=self.env,
+                                capture_output=True, text=True, timeout=120)
+        with open(self.log_path, "a") as log:
+            log.write(result.stdout + result.stderr)
+        return result
+
+    def start(self):
+        log = open(self.log_path, "a")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "waitress", "--host", "127.0.0.1", f"--port={self.port}",
+             "--call", "portal:create_app"], env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"portal server exited: {self.log_path.read_text()}")
+            try:
+                urllib.request.urlopen(self.url + "/pengaduan/", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("portal server did not start within 30 s")
+
+    def kill(self, sig=9):
+        self.process.send_signal(sig)
+        self.process.wait(10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def session_smtp():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    site = tmp_path_factory.mktemp("build") / "site"
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
+                   cwd=ROOT, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return site
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, session_smtp, built_site):
+    tmp = tmp_path_factory.mktemp("live")
+    (tmp / "site").symlink_to(built_site)
+    server = LiveServer(tmp, session_smtp)
+    assert server.flask("migrate").returncode == 0
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A cheap phone: 360 px wide.
+    return {**browser_context_args, "viewport": {"width": 360, "height": 740}, "locale": "id-ID"}
