@@ -5,7 +5,7 @@ import re
 
 from PIL import Image
 
-from conftest import VALID, photo_bytes, table_counts, upload_files
+from conftest import VALID, photo_bytes, upload_files
 from portal.domain import outbox, tracking
 
 

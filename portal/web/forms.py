@@ -7,7 +7,13 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, MultipleFileField, RadioField, SelectField,
                      StringField, TextAreaField)
 
+from wtforms.fields.choices import SelectChoice
+
 from ..domain import complaints, regions
+
+
+def _choices(placeholder: str, pairs) -> list[SelectChoice]:
+    return [SelectChoice("", placeholder)] + [SelectChoice(value, label) for value, label in pairs]
 
 
 class ComplaintForm(FlaskForm):
@@ -21,19 +27,19 @@ class ComplaintForm(FlaskForm):
     body = TextAreaField("Isi pengaduan")
     files = MultipleFileField("Lampiran (tidak wajib)")
     visibility = RadioField("Sifat pengaduan", default="rahasia", validate_choice=False,
-                            choices=list(complaints.VISIBILITIES.items()))
+                            choices=[SelectChoice(k, v) for k, v in complaints.VISIBILITIES.items()])
     consent = BooleanField("Saya menyetujui pemrosesan data pribadi saya untuk penanganan pengaduan ini")
     # Hidden from people by CSS and from screen readers; bots fill every field they find.
     website = StringField("Jangan diisi")
 
     def fill_choices(self, catalog) -> None:
-        self.category.choices = [("", "Pilih kategori")] + list(catalog.categories.items())
-        self.kecamatan.choices = [("", "Pilih kecamatan")] + [(k.kode, k.nama) for k in regions.kecamatan_list()]
+        self.category.choices = _choices("Pilih kategori", catalog.categories.items())
+        self.kecamatan.choices = _choices("Pilih kecamatan", ((k.kode, k.nama) for k in regions.kecamatan_list()))
         # Grouped by kecamatan so that the list works without JavaScript, too.
-        self.desa.choices = {"": [("", "Pilih desa/kelurahan")]} | {
-            f"Kecamatan {k.nama}": [(d.kode, d.nama) for d in regions.desa_list(k.kode)]
-            for k in regions.kecamatan_list()
-        }
+        self.desa.choices = [SelectChoice("", "Pilih desa/kelurahan")] + [
+            SelectChoice(d.kode, d.nama, optgroup=f"Kecamatan {k.nama}")
+            for k in regions.kecamatan_list() for d in regions.desa_list(k.kode)
+        ]
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for field_name, message in errors.items():
@@ -47,8 +53,7 @@ class OperatorEntryForm(ComplaintForm):
 
     def fill_choices(self, catalog) -> None:
         super().fill_choices(catalog)
-        self.channel.choices = [("", "Pilih saluran")] + [
-            (k, v) for k, v in catalog.channels.items() if k != "web"]
+        self.channel.choices = _choices("Pilih saluran", ((k, v) for k, v in catalog.channels.items() if k != "web"))
 
 
 class TrackForm(FlaskForm):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
 from ..domain import complaints, tracking, uploads
@@ -72,8 +74,7 @@ def confirmation():
     filed = session.get("filed")
     if not filed:
         return redirect(url_for("public.track"))
-    return render_template("public/confirmation.html", filed=filed,
-                           due=__import__("datetime").date.fromisoformat(filed["due"]))
+    return render_template("public/confirmation.html", filed=filed, due=date.fromisoformat(filed["due"]))
 
 
 @bp.route("/lacak", methods=["GET", "POST"])

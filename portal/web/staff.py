@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
@@ -22,7 +23,7 @@ STAFF_ROLES = ("operator", "kabid", "kadis", "pejabat", "admin")
 @role_required(*STAFF_ROLES)
 def index():
     rows = [
-        {"code": tracking.display(r[0]), "received_at": __import__("datetime").datetime.fromisoformat(r[1]),
+        {"code": tracking.display(r[0]), "received_at": datetime.fromisoformat(r[1]),
          "channel": catalog().channels.get(r[2], r[2]), "category": catalog().categories.get(r[3], r[3]),
          "state": workflow.STATES[r[4]].label}
         for r in get_db().execute(
