@@ -124,8 +124,10 @@ def add_information():
         except (complaints.InvalidComplaint, complaints.NotWaitingForInformation) as exc:
             error = str(exc)
     if error:
+        # Shown next to the field when the form is on the page, else as the page's message.
         info_form.body.errors = [error]
-        return render_template("public/track.html", form=form, view=view, message=None,
+        message = None if view.waiting_for_citizen else error
+        return render_template("public/track.html", form=form, view=view, message=message,
                                info_form=info_form), 422
     view, _ = _look_up(info_form.code.data)
     return render_template("public/track.html", form=form, view=view, added=True,
