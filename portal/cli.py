@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from . import db as database
 from .domain import outbox, users
@@ -23,6 +24,7 @@ def _now() -> datetime:
 
 
 @click.command("migrate")
+@with_appcontext
 def migrate_command():
     """Create the database or bring its schema up to date."""
     database.prepare(current_app.config["DATABASE"]).close()
@@ -30,6 +32,7 @@ def migrate_command():
 
 
 @click.command("init-admin")
+@with_appcontext
 def init_admin_command():
     """On a fresh install, create the `admin` account and print its one-time password."""
     password = users.ensure_first_admin(_db(), _now())
@@ -47,6 +50,7 @@ def user_group():
 
 
 @user_group.command("create")
+@with_appcontext
 @click.argument("username")
 @click.option("--role", "roles", multiple=True, required=True,
               type=click.Choice(sorted(users.ROLES)), help="Role; repeat for several.")
@@ -69,6 +73,7 @@ def outbox_group():
 
 
 @outbox_group.command("send")
+@with_appcontext
 @click.option("--loop", is_flag=True, help="Keep sending every OUTBOX_INTERVAL seconds.")
 def outbox_send_command(loop):
     """Send the e-mail that is due; with --loop, keep doing so."""

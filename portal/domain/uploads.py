@@ -41,16 +41,21 @@ def clean(data: bytes, original_name: str, max_bytes: int) -> CleanFile:
     name = _display_name(original_name)
     if not data:
         raise InvalidUpload(f"Berkas \u201c{name}\u201d kosong.")
-    if len(data) > max_bytes:
-        raise InvalidUpload(
-            f"Berkas \u201c{name}\u201d terlalu besar ({len(data) / 1048576:.1f} MB); "
-            f"batasnya {max_bytes // 1048576} MB per berkas."
-        )
+    check_size(original_name, len(data), max_bytes)
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
             raise InvalidUpload(f"Berkas PDF \u201c{name}\u201d rusak atau tidak lengkap.")
         return CleanFile(data, "application/pdf", "pdf", name)
     return _clean_image(data, name)
+
+
+def check_size(original_name: str, size: int, max_bytes: int) -> None:
+    """Refuse a file by its size alone, before reading it."""
+    if size > max_bytes:
+        raise InvalidUpload(
+            f"Berkas \u201c{_display_name(original_name)}\u201d terlalu besar ({size / 1048576:.1f} MB); "
+            f"batasnya {max_bytes // 1048576} MB per berkas."
+        )
 
 
 def _clean_image(data: bytes, name: str) -> CleanFile:

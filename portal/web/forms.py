@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, MultipleFileField, RadioField, SelectField,
-                     StringField, TextAreaField)
+from wtforms import BooleanField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
 
 from wtforms.fields.choices import SelectChoice
 
@@ -48,7 +47,8 @@ class ComplaintForm(FlaskForm):
 
 class OperatorEntryForm(ComplaintForm):
     channel = SelectField("Saluran", validate_choice=False)
-    received_at = DateTimeLocalField("Tanggal dan jam diterima", format="%Y-%m-%dT%H:%M")
+    # Parsed by the view, so that a wrong value gets an Indonesian message like every other field.
+    received_at = StringField("Tanggal dan jam diterima", render_kw={"type": "datetime-local"})
     lapor_id = StringField("Nomor tracking SP4N-LAPOR!")
 
     def fill_choices(self, catalog) -> None:

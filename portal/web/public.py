@@ -25,10 +25,13 @@ def read_files(field_name: str) -> tuple[list[uploads.CleanFile], str | None]:
     if len(incoming) > limits().max_files:
         return [], f"Paling banyak {limits().max_files} lampiran."
     cleaned = []
+    max_bytes = limits().max_file_bytes
     for f in incoming:
         try:
-            cleaned.append(uploads.clean(f.read(limits().max_file_bytes + 1), f.filename,
-                                         limits().max_file_bytes))
+            size = f.stream.seek(0, 2)
+            f.stream.seek(0)
+            uploads.check_size(f.filename, size, max_bytes)
+            cleaned.append(uploads.clean(f.read(), f.filename, max_bytes))
         except uploads.InvalidUpload as exc:
             return [], str(exc)
     return cleaned, None

@@ -40,13 +40,14 @@ def entry():
     form.fill_choices(catalog())
     if form.validate_on_submit():
         errors = {}
-        received = form.received_at.data
-        if received is None:
-            errors["received_at"] = "Isi tanggal dan jam pengaduan diterima."
-        else:
-            received = received.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
-            if received > now():
-                errors["received_at"] = "Tanggal diterima tidak boleh di masa depan."
+        received = None
+        try:
+            received = datetime.strptime((form.received_at.data or "").strip(), "%Y-%m-%dT%H:%M").replace(
+                tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+        except ValueError:
+            errors["received_at"] = "Isi tanggal dan jam pengaduan diterima, misalnya 2026-11-25T09:30."
+        if received is not None and received > now():
+            errors["received_at"] = "Tanggal diterima tidak boleh di masa depan."
         new = complaints.NewComplaint(
             channel=form.channel.data or "", category=form.category.data or "",
             kecamatan=form.kecamatan.data or "", desa=form.desa.data or "",
