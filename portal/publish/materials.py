@@ -1,0 +1,5 @@
+"""Placeholder generator; see portal/publish/__init__.py for the contract."""
+
+
+def generate(content_dir, preview):
+    return {}
