@@ -7,8 +7,8 @@ It never reads the portal's database; it reads files alone.
 Each generator module has `generate(content_dir: Path, preview: bool) -> dict[str, str | bytes]`,
 mapping a path relative to content_dir to the file's content. The outputs are written only
 when they changed (so a live preview does not rebuild in a loop), and generated files that a
-generator no longer produces are removed. Every generated path is listed in
-content/.generated so that git ignores them (see .gitignore) and stale ones can be found.
+generator no longer produces are removed (content/.generated lists what the last run wrote).
+Generated files are build output: each generator writes only to paths that .gitignore lists.
 """
 
 from __future__ import annotations
