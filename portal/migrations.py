@@ -1,6 +1,8 @@
 """Schema migrations. Each function moves the schema one step forward; never edit a
 released one, add a new one instead (a database made by the first release must upgrade)."""
 
+import secrets
+
 from sqlite_utils import Migrations
 
 migrations = Migrations("portal")
@@ -125,4 +127,112 @@ def m001_initial(db):
             action TEXT NOT NULL,
             detail TEXT
         )"""
+    )
+
+
+@migrations()
+def m002_handling(db):
+    # Structured details of a step (reason codes, linked complaints, delivery) as JSON.
+    db.execute("ALTER TABLE events ADD COLUMN data TEXT")
+    db.execute("ALTER TABLE complaints ADD COLUMN duplicate_of INTEGER REFERENCES complaints(id)")
+    # Staff pages address a complaint by a random reference: neither enumerable nor the
+    # citizen's tracking code (which would then sit in staff browsers' histories and logs).
+    db.execute("ALTER TABLE complaints ADD COLUMN ref TEXT")
+    for (complaint_id,) in db.execute("SELECT id FROM complaints").fetchall():
+        db.execute("UPDATE complaints SET ref = ? WHERE id = ?", [secrets.token_urlsafe(9), complaint_id])
+    db.execute("CREATE UNIQUE INDEX complaints_ref ON complaints(ref)")
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"""CREATE TRIGGER audit_log_no_{action.lower()} BEFORE {action} ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"""
+        )
+    # Full-text search over complaint and reply text, words folded to ASCII.
+    db.execute("CREATE VIRTUAL TABLE search USING fts5(text, tokenize = 'unicode61 remove_diacritics 2')")
+    db.execute("INSERT INTO search (rowid, text) SELECT id, body FROM complaints")
+    db.execute(
+        """CREATE TRIGGER complaints_search AFTER INSERT ON complaints
+        BEGIN INSERT INTO search (rowid, text) VALUES (new.id, new.body); END"""
+    )
+    db.execute(
+        """
+        CREATE TABLE nota_dinas (
+            id INTEGER PRIMARY KEY,
+            complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+            nomor TEXT NOT NULL UNIQUE,
+            tanggal TEXT NOT NULL,
+            sifat TEXT NOT NULL,
+            hal TEXT NOT NULL,
+            ringkasan TEXT NOT NULL,
+            telaah TEXT NOT NULL,
+            created_by INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        )"""
+    )
+    # Letter numbers: one yearly sequence per kind of letter, without gaps or duplicates.
+    db.execute(
+        """
+        CREATE TABLE letter_numbers (
+            kind TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            nomor TEXT NOT NULL,
+            complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+            PRIMARY KEY (kind, year, seq)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE nota_dinas_tembusan (
+            nota_dinas_id INTEGER NOT NULL REFERENCES nota_dinas(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            PRIMARY KEY (nota_dinas_id, user_id)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE disposisi (
+            id INTEGER PRIMARY KEY,
+            complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+            nota_dinas_id INTEGER NOT NULL REFERENCES nota_dinas(id),
+            pejabat_id INTEGER NOT NULL REFERENCES users(id),
+            instruksi TEXT NOT NULL,
+            batas TEXT NOT NULL,
+            created_by INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL
+        )"""
+    )
+    # One row per round of drafting: a returned draft keeps its review, the next round is a new row.
+    db.execute(
+        """
+        CREATE TABLE konsep (
+            id INTEGER PRIMARY KEY,
+            complaint_id INTEGER NOT NULL REFERENCES complaints(id),
+            disposisi_id INTEGER NOT NULL REFERENCES disposisi(id),
+            round INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            author_id INTEGER NOT NULL REFERENCES users(id),
+            updated_at TEXT NOT NULL,
+            submitted_at TEXT,
+            review TEXT CHECK (review IN ('disetujui', 'dikembalikan')),
+            review_note TEXT,
+            reviewed_by INTEGER REFERENCES users(id),
+            reviewed_at TEXT,
+            nomor_surat TEXT,
+            UNIQUE (complaint_id, round)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE reply_templates (
+            id INTEGER PRIMARY KEY,
+            category TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL
+        )"""
+    )
+    # An approved reply becomes searchable together with its complaint.
+    db.execute(
+        """CREATE TRIGGER konsep_search AFTER UPDATE OF review ON konsep WHEN new.review = 'disetujui'
+        BEGIN UPDATE search SET text = (SELECT body FROM complaints WHERE id = new.complaint_id)
+              || ' ' || new.body WHERE rowid = new.complaint_id; END"""
     )

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from conftest import VALID, photo_bytes
-from portal.domain import complaints, users, workflow
+from portal.domain import complaints, handling, users, workflow
 
 
 @pytest.fixture
@@ -28,8 +28,8 @@ def track_page(client, csrf, code):
 
 def test_request_and_answer_information(client, csrf, db, filed):
     complaint_id, code = filed
-    complaints.take_step(db, complaint_id, "minta_informasi", actor_id=operator(db), roles={"operator"},
-                         now=datetime.now(), note="Mohon lampirkan foto KK Anda.")
+    handling.request_information(db, complaint_id, handling.Actor(operator(db), frozenset({"operator"})),
+                                 datetime.now(), note="Mohon lampirkan foto KK Anda.", base_url="http://x")
     page = track_page(client, csrf, code).get_data(as_text=True)
     assert "Menunggu informasi dari Anda" in page
     assert "Mohon lampirkan foto KK Anda." in page
@@ -64,8 +64,8 @@ def test_information_is_refused_when_not_asked(client, csrf, db, filed):
 def test_only_an_operator_may_ask_for_information(db, filed):
     complaint_id, _ = filed
     with pytest.raises(workflow.StepNotAllowed, match="tidak berwenang"):
-        complaints.take_step(db, complaint_id, "minta_informasi", actor_id=operator(db), roles={"kadis"},
-                             now=datetime.now())
+        handling.request_information(db, complaint_id, handling.Actor(operator(db), frozenset({"kadis"})),
+                                     datetime.now(), note="x", base_url="http://x")
     assert db.execute("SELECT state FROM complaints").fetchone()[0] == "diterima"
 
 
@@ -77,7 +77,8 @@ def test_waiting_time_does_not_count_against_the_deadline(app, db, filed):
     original_due = view().due.due
     ops = operator(db)
     asked = datetime.now() + timedelta(days=1)
-    complaints.take_step(db, complaint_id, "minta_informasi", actor_id=ops, roles={"operator"}, now=asked)
+    handling.request_information(db, complaint_id, handling.Actor(ops, frozenset({"operator"})), asked,
+                                 note="Mohon kirim foto KK.", base_url="http://x")
     assert view().due is None
     complaint = complaints.find_by_code(db, code)
     complaints.add_information(db, complaint, "Ini jawabannya.", [], upload_dir=app.config["UPLOAD_DIR"],

@@ -26,11 +26,35 @@ class TimeStandard:
 
 
 @dataclass(frozen=True)
+class Official:
+    nama: str
+    nip: str
+    pangkat: str = ""
+
+
+@dataclass(frozen=True)
+class Office:
+    """The letterhead, the signing Kepala Dinas and the letter-number patterns."""
+    nama: str
+    pemerintah: str
+    alamat: str
+    telepon: str
+    email: str
+    laman: str
+    kota: str
+    logo: str | None
+    kepala_dinas: Official
+    nomor_nota_dinas: str
+    nomor_surat_tanggapan: str
+
+
+@dataclass(frozen=True)
 class Catalog:
     categories: dict[str, str]
     channels: dict[str, str]
     time_standards: dict[str, TimeStandard]
     sop_nomor: str
+    office: Office
 
 
 def load(content_dir: str | Path) -> Catalog:
@@ -51,7 +75,21 @@ def load(content_dir: str | Path) -> Catalog:
         channels=_pairs(pengaduan, "saluran", data_dir / "pengaduan.yml"),
         time_standards=standards,
         sop_nomor=str(sop.get("nomor", "")),
+        office=_office(data_dir / "dinas.yml"),
     )
+
+
+def _office(path: Path) -> Office:
+    data = _read(path)
+    try:
+        kadis = Official(**{k: str(v) for k, v in data.pop("kepala_dinas").items()})
+        office = Office(kepala_dinas=kadis, **{k: (None if v is None else str(v)) for k, v in data.items()})
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise CatalogError(f"{path}: {exc}") from None
+    for name in ("nomor_nota_dinas", "nomor_surat_tanggapan"):
+        if "{seq}" not in getattr(office, name):
+            raise CatalogError(f"{path}: {name} must contain {{seq}}")
+    return office
 
 
 def _read(path: Path) -> dict:

@@ -7,6 +7,7 @@ citizen was told we accepted is on disk, together with the message that tells th
 from __future__ import annotations
 
 import re
+import secrets
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -160,7 +161,7 @@ def file_complaint(db, new: NewComplaint, files: list[uploads.CleanFile], *, cat
                 subject, body = messages.acknowledgment(
                     tracking.display(code), received_at, due, base_url, catalog.categories[new.category])
                 outbox.enqueue(db, recipient=new.email, subject=subject, body=body, now=now,
-                               complaint_id=complaint_id, domain=_domain(base_url))
+                               complaint_id=complaint_id, domain=messages.mail_domain(base_url))
     except BaseException:
         uploads.remove(upload_dir, stored)
         raise
@@ -180,7 +181,8 @@ def _insert(db, new: NewComplaint, received_at: datetime, now: datetime) -> tupl
         code = tracking.normalise(tracking.new_code())
         try:
             with db.atomic():
-                return db["complaints"].insert({**row, "tracking_code": code}).last_pk, code
+                return db["complaints"].insert(
+                    {**row, "tracking_code": code, "ref": secrets.token_urlsafe(9)}).last_pk, code
         except sqlite3.IntegrityError as exc:
             if "tracking_code" not in str(exc):
                 raise
@@ -203,10 +205,6 @@ def _attach(db, complaint_id, event_id, files, stored, now) -> None:
             "original_name": f.original_name, "mime": f.mime, "size": len(f.data),
             "sha256": f.sha256, "created_at": now.isoformat(),
         })
-
-
-def _domain(base_url: str) -> str:
-    return re.sub(r"^[a-z]+://", "", base_url).split("/")[0].split(":")[0] or "localhost"
 
 
 def answer_deadline(calendar: Calendar, catalog: Catalog, received: date, paused_days: int = 0) -> Deadline:
@@ -259,17 +257,6 @@ def add_information(db, complaint: dict, text: str, files: list[uploads.CleanFil
         raise
 
 
-def take_step(db, complaint_id: int, step_code: str, *, actor_id: int, roles: set[str],
-              now: datetime, note: str | None = None) -> None:
-    """Move a complaint one step, if the actor's role may take that step from its state."""
-    with write_transaction(db):
-        state = db.execute("SELECT state FROM complaints WHERE id = ?", [complaint_id]).fetchone()[0]
-        step = workflow.check(step_code, state, roles)
-        _event(db, complaint_id, now, step.code, state, step.to_state, actor_id=actor_id,
-               actor_role=sorted(roles & set(step.roles))[0], note=note)
-        db.execute("UPDATE complaints SET state = ? WHERE id = ?", [step.to_state, complaint_id])
-
-
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
@@ -308,7 +295,7 @@ def public_view(db, complaint: dict, *, catalog: Catalog, calendar: Calendar) ->
     if state.kind == "open":
         due = answer_deadline(calendar, catalog, received_at.date(), _paused_days(events, calendar, catalog))
     desa, kecamatan = regions.get(complaint["desa"]), regions.get(complaint["kecamatan"])
-    reply = next((e["body"] for e in reversed(events) if e["kind"] == "tanggapan_dikirim"), None)
+    reply = next((e["body"] for e in reversed(events) if e["kind"] == "kirim"), None)
     attachments = db.execute("SELECT count(*) FROM attachments WHERE complaint_id = ?",
                              [complaint["id"]]).fetchone()[0]
     return PublicView(
@@ -332,6 +319,8 @@ def _public_entry(event: dict) -> TimelineEntry | None:
         return TimelineEntry(at, "Petugas meminta informasi tambahan", event["note"])
     if event["kind"] == "tambah_informasi":
         return TimelineEntry(at, "Anda menambahkan informasi")
+    if event["kind"] == "kirim":
+        return TimelineEntry(at, "Tanggapan resmi dikirim kepada Anda")
     if event["to_state"] and event["to_state"] != event["from_state"]:
         state = workflow.STATES[event["to_state"]]
         detail = event["note"] if state.kind == "closed" else None

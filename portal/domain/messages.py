@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from .calendar import Deadline, format_tanggal
@@ -31,3 +32,43 @@ def acknowledgment(code: str, received_at: datetime, due: Deadline, base_url: st
         + SIGNATURE
     )
     return subject, body
+
+
+def mail_domain(base_url: str) -> str:
+    """The host part of the public address, for Message-IDs."""
+    return re.sub(r"^[a-z]+://", "", base_url).split("/")[0].split(":")[0] or "localhost"
+
+
+def _track_hint(code: str, base_url: str) -> str:
+    return (f"Perkembangan pengaduan dapat dilihat di {base_url.rstrip('/')}/pengaduan/lacak "
+            f"dengan kode pelacakan {code}.\n\n")
+
+
+def not_fit(code: str, reason: str, base_url: str) -> tuple[str, str]:
+    return (f"Hasil telaah pengaduan Anda (kode {code})",
+            "Pengaduan Anda telah kami telaah dan tidak dapat kami tindak lanjuti.\n\n"
+            f"Alasan: {reason}\n\n" + _track_hint(code, base_url) +
+            "Bila Anda tidak puas, Anda dapat menyampaikan pengaduan kepada Ombudsman Republik Indonesia "
+            "(www.ombudsman.go.id).\n\n" + SIGNATURE)
+
+
+def information_requested(code: str, note: str, base_url: str) -> tuple[str, str]:
+    return (f"Kami memerlukan informasi tambahan (kode {code})",
+            "Untuk menindaklanjuti pengaduan Anda, kami memerlukan informasi tambahan:\n\n"
+            f"{note}\n\n"
+            f"Tambahkan informasi melalui {base_url.rstrip('/')}/pengaduan/lacak dengan kode {code}. "
+            "Selama kami menunggu, batas waktu tanggapan dihentikan sementara. Bila informasi tidak "
+            "kami terima dalam batas waktu, pengaduan dianggap dicabut.\n\n" + SIGNATURE)
+
+
+def withdrawn(code: str) -> tuple[str, str]:
+    return (f"Pengaduan Anda dianggap dicabut (kode {code})",
+            "Informasi tambahan yang kami minta tidak kami terima sampai batas waktu, sehingga pengaduan "
+            "Anda dianggap dicabut. Anda dapat menyampaikan pengaduan baru kapan saja.\n\n" + SIGNATURE)
+
+
+def reply(code: str, text: str, nomor: str, base_url: str) -> tuple[str, str]:
+    return (f"Tanggapan atas pengaduan Anda (kode {code})",
+            f"Nomor surat: {nomor}\n\n{text}\n\n" + _track_hint(code, base_url) +
+            "Bila tanggapan ini belum menyelesaikan masalah Anda, sampaikan melalui halaman pelacakan.\n\n"
+            + SIGNATURE)

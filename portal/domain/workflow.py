@@ -36,43 +36,92 @@ STATES = {
 INITIAL = "diterima"
 
 CITIZEN = "pengadu"  # the person holding the tracking code; not an account
+SYSTEM = "sistem"  # the daily job (withdrawal after an unanswered request for information)
 
 
 @dataclass(frozen=True)
 class Step:
     code: str
-    label: str
+    label: str  # the button a member of staff presses
     from_states: tuple[str, ...]
     to_state: str
     roles: tuple[str, ...]
+    sop_step: int  # the step of SOP 04/SOP/DKPS/SKRT/X/2016 this belongs to
+    assignee_only: bool = False  # only the official named in the current disposisi
+    needs_note: bool = False
 
 
-# The staff steps of SOP 04 (telaah, nota dinas, disposisi, konsep, approval, sending)
-# are added here by the staff workflow; the citizen's own step lives here already.
+# SOP 04/SOP/DKPS/SKRT/X/2016, Penanganan Pengaduan: who may take which step from which state.
 STEPS = {
     s.code: s
     for s in (
-        Step("minta_informasi", "Minta informasi tambahan", ("diterima",), "menunggu_informasi", ("operator",)),
-        Step("tambah_informasi", "Menambahkan informasi", ("menunggu_informasi",), "diterima", (CITIZEN,)),
+        Step("telaah_layak", "Telaah: layak ditindaklanjuti", ("diterima",), "layak", ("operator",), 2),
+        Step("telaah_tidak_layak", "Telaah: tidak layak ditindaklanjuti", ("diterima",), "tidak_layak",
+             ("operator",), 2, needs_note=True),
+        Step("minta_informasi", "Minta informasi tambahan", ("diterima",), "menunggu_informasi",
+             ("operator",), 2, needs_note=True),
+        Step("tambah_informasi", "Menambahkan informasi", ("menunggu_informasi",), "diterima", (CITIZEN,), 2),
+        Step("dicabut", "Dianggap dicabut", ("menunggu_informasi",), "dicabut", (SYSTEM,), 2),
+        Step("nota_dinas", "Buat nota dinas", ("layak",), "nota_dinas", ("operator", "kabid"), 3),
+        Step("disposisi", "Disposisi ke pejabat", ("nota_dinas",), "disposisi", ("kadis",), 4, needs_note=True),
+        Step("ajukan_konsep", "Ajukan konsep tanggapan", ("disposisi",), "konsep", ("pejabat",), 5,
+             assignee_only=True),
+        Step("setujui", "Setujui tanggapan", ("konsep",), "disetujui", ("kadis",), 6),
+        Step("kembalikan", "Kembalikan untuk diperbaiki", ("konsep",), "disposisi", ("kadis",), 6,
+             needs_note=True),
+        Step("kirim", "Kirim tanggapan", ("disetujui",), "selesai", ("operator",), 7),
     )
 }
+
+# Why a complaint is not fit for follow-up; the citizen sees the label and the operator's note.
+NOT_FIT_REASONS = {
+    "bukan_wewenang": "Di luar kewenangan Dispendukcapil",
+    "duplikat": "Sama dengan pengaduan lain yang sudah tercatat",
+    "bukan_pengaduan": "Bukan pengaduan",
+    "kasar": "Berisi kata-kata kasar atau ancaman",
+}
+
+# Actions that change no state but belong to a step's owner (saving a draft before submitting it).
+EDITS = {"simpan_konsep": "ajukan_konsep"}
 
 
 class StepNotAllowed(Exception):
     "The step cannot be taken by this role or from this state."
 
 
-def check(step_code: str, state: str, roles: set[str] | frozenset[str]) -> Step:
-    """Return the step if one of `roles` may take it from `state`, else raise StepNotAllowed."""
-    step = STEPS[step_code]
+def check(step_code: str, state: str, roles: set[str] | frozenset[str], *,
+          actor_id: int | None = None, assignee_id: int | None = None) -> Step:
+    """Return the step if one of `roles` may take it from `state`, else raise StepNotAllowed.
+
+    The one place that decides; views call it to offer a button and again before the write.
+    """
+    step = STEPS[EDITS.get(step_code, step_code)]
+    if not set(roles) & set(step.roles):
+        raise StepNotAllowed(f"Anda tidak berwenang melakukan langkah \u201c{step.label}\u201d.")
     if state not in step.from_states:
         raise StepNotAllowed(
-            f"Langkah \u201c{step.label}\u201d tidak dapat dilakukan karena pengaduan "
-            f"berstatus \u201c{STATES[state].label}\u201d."
+            f"Langkah \u201c{step.label}\u201d tidak dapat dilakukan karena pengaduan kini berstatus "
+            f"\u201c{STATES[state].label}\u201d. Mungkin petugas lain sudah memprosesnya; muat ulang halaman."
         )
-    if not roles & set(step.roles):
-        raise StepNotAllowed(f"Anda tidak berwenang melakukan langkah \u201c{step.label}\u201d.")
+    if step.assignee_only and (actor_id is None or actor_id != assignee_id):
+        raise StepNotAllowed(f"Langkah \u201c{step.label}\u201d hanya untuk pejabat yang ditunjuk dalam disposisi.")
     return step
+
+
+def available(state: str, roles: set[str] | frozenset[str], *, actor_id=None, assignee_id=None) -> list[Step]:
+    """The steps this person may take now, in SOP order."""
+    out = []
+    for step in STEPS.values():
+        try:
+            out.append(check(step.code, state, roles, actor_id=actor_id, assignee_id=assignee_id))
+        except StepNotAllowed:
+            pass
+    return out
+
+
+def owners(state: str) -> set[str]:
+    """The roles whose move it is: what fills each role's inbox."""
+    return {r for s in STEPS.values() if state in s.from_states for r in s.roles} - {CITIZEN, SYSTEM}
 
 
 def is_open(state: str) -> bool:

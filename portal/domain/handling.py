@@ -1,0 +1,294 @@
+"""The staff steps of SOP 04/SOP/DKPS/SKRT/X/2016 after receipt: telaah, nota dinas,
+disposisi, konsep tanggapan, approval or return, and sending the reply.
+
+Each function takes the step in one write transaction: it re-reads the complaint's state
+under the write lock, asks `workflow.check` whether this person may take the step from that
+state, then writes the step's record, its event and any e-mail together. Of two people
+pressing the same button at once, the second finds the state already moved and is told so.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import nh3
+import markdown as md
+
+from ..db import write_transaction
+from . import messages, outbox, tracking, workflow
+from .catalog import Catalog
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int | None  # None for the system itself
+    roles: frozenset[str]
+
+
+class HandlingError(ValueError):
+    "The step's input is incomplete or wrong; the message says what to fix."
+
+
+def _complaint(db, complaint_id: int) -> dict:
+    cursor = db.execute("SELECT * FROM complaints WHERE id = ?", [complaint_id])
+    row = cursor.fetchone()
+    if row is None:
+        raise HandlingError("Pengaduan tidak ditemukan.")
+    return dict(zip([c[0] for c in cursor.description], row))
+
+
+def current_assignee(db, complaint_id: int) -> int | None:
+    row = db.execute("SELECT pejabat_id FROM disposisi WHERE complaint_id = ? ORDER BY id DESC LIMIT 1",
+                     [complaint_id]).fetchone()
+    return row[0] if row else None
+
+
+def transition(db, complaint_id: int, step_code: str, actor: Actor, now: datetime, *,
+               note: str | None = None, body: str | None = None, data: dict | None = None,
+               expected_state: str | None = None) -> dict:
+    """Check and record one step; call inside write_transaction. Returns the complaint as it was."""
+    complaint = _complaint(db, complaint_id)
+    if expected_state and complaint["state"] != expected_state:
+        # The page the person acted on is out of date: someone else took a step meanwhile.
+        raise workflow.StepNotAllowed(
+            f"Pengaduan ini sudah diproses petugas lain dan kini berstatus "
+            f"\u201c{workflow.STATES[complaint['state']].label}\u201d. Muat ulang halaman.")
+    step = workflow.check(step_code, complaint["state"], actor.roles, actor_id=actor.id,
+                          assignee_id=current_assignee(db, complaint_id))
+    if step.needs_note and not (note or "").strip():
+        raise HandlingError(f"Langkah \u201c{step.label}\u201d memerlukan catatan.")
+    db["events"].insert({
+        "complaint_id": complaint_id, "at": now.isoformat(), "kind": step.code,
+        "from_state": complaint["state"], "to_state": step.to_state, "actor_id": actor.id,
+        "actor_role": sorted(actor.roles & set(step.roles))[0] if actor.roles & set(step.roles) else None,
+        "note": (note or "").strip() or None, "body": body,
+        "data": json.dumps(data, ensure_ascii=False) if data else None,
+    })
+    db.execute("UPDATE complaints SET state = ? WHERE id = ?", [step.to_state, complaint_id])
+    return complaint
+
+
+def _notify(db, complaint: dict, now: datetime, base_url: str, subject_body: tuple[str, str]) -> None:
+    if complaint["email"]:
+        subject, body = subject_body
+        outbox.enqueue(db, recipient=complaint["email"], subject=subject, body=body, now=now,
+                       complaint_id=complaint["id"], domain=messages.mail_domain(base_url))
+
+
+# ---------------------------------------------------------------- step 2: telaah
+
+def telaah_fit(db, complaint_id, actor: Actor, now, *, note=None, expected_state=None) -> None:
+    with write_transaction(db):
+        transition(db, complaint_id, "telaah_layak", actor, now, note=note, expected_state=expected_state)
+
+
+def telaah_not_fit(db, complaint_id, actor: Actor, now, *, reason: str, note: str, base_url: str,
+                   duplicate_of: str | None = None, expected_state=None) -> None:
+    """Close as not fit; `note` is what the citizen reads (for bukan_wewenang: where to go instead)."""
+    if reason not in workflow.NOT_FIT_REASONS:
+        raise HandlingError("Pilih alasan tidak layak dari daftar.")
+    data = {"alasan": reason}
+    with write_transaction(db):
+        if reason == "duplikat":
+            original = db.execute("SELECT id, tracking_code FROM complaints WHERE tracking_code = ?",
+                                  [tracking.normalise(duplicate_of or "")]).fetchone()
+            if original is None or original[0] == complaint_id:
+                raise HandlingError("Isi kode pelacakan pengaduan lain yang sama dengan pengaduan ini.")
+            data["duplikat_dari"] = tracking.display(original[1])
+            db.execute("UPDATE complaints SET duplicate_of = ? WHERE id = ?", [original[0], complaint_id])
+        public_note = f"{workflow.NOT_FIT_REASONS[reason]}. {(note or '').strip()}".strip()
+        complaint = transition(db, complaint_id, "telaah_tidak_layak", actor, now, note=public_note,
+                               data=data, expected_state=expected_state)
+        _notify(db, complaint, now, base_url,
+                messages.not_fit(tracking.display(complaint["tracking_code"]), public_note, base_url))
+
+
+def request_information(db, complaint_id, actor: Actor, now, *, note: str, base_url: str,
+                        expected_state=None) -> None:
+    with write_transaction(db):
+        complaint = transition(db, complaint_id, "minta_informasi", actor, now, note=note,
+                               expected_state=expected_state)
+        _notify(db, complaint, now, base_url,
+                messages.information_requested(tracking.display(complaint["tracking_code"]), note, base_url))
+
+
+def withdraw_unanswered(db, now: datetime, *, older_than: date, base_url: str) -> int:
+    """Close complaints whose request for information went unanswered since before `older_than`."""
+    system = Actor(None, frozenset({workflow.SYSTEM}))
+    ids = [r[0] for r in db.execute(
+        """SELECT c.id FROM complaints c WHERE c.state = 'menunggu_informasi' AND
+           (SELECT max(at) FROM events e WHERE e.complaint_id = c.id AND e.kind = 'minta_informasi') < ?""",
+        [older_than.isoformat()])]
+    for complaint_id in ids:
+        with write_transaction(db):
+            try:
+                complaint = transition(db, complaint_id, "dicabut", system, now,
+                                       note="Informasi tambahan yang diminta tidak diterima sampai batas waktu.")
+            except workflow.StepNotAllowed:
+                continue  # the citizen answered in the meantime
+            _notify(db, complaint, now, base_url, messages.withdrawn(tracking.display(complaint["tracking_code"])))
+    return len(ids)
+
+
+# ---------------------------------------------------------------- letter numbers
+
+def allocate_number(db, kind: str, pattern: str, complaint_id: int, on: date) -> str:
+    """The next number of this kind of letter this year; call inside the write transaction."""
+    seq = db.execute("SELECT coalesce(max(seq), 0) + 1 FROM letter_numbers WHERE kind = ? AND year = ?",
+                     [kind, on.year]).fetchone()[0]
+    nomor = pattern.format(seq=seq, year=on.year)
+    db["letter_numbers"].insert({"kind": kind, "year": on.year, "seq": seq, "nomor": nomor,
+                                 "complaint_id": complaint_id})
+    return nomor
+
+
+# ---------------------------------------------------------------- step 3: nota dinas
+
+def create_nota_dinas(db, complaint_id, actor: Actor, now, *, catalog: Catalog, sifat: str, hal: str,
+                      ringkasan: str, telaah: str, tembusan: list[int], expected_state=None) -> str:
+    missing = [label for label, value in (("sifat", sifat), ("hal", hal), ("ringkasan pengaduan", ringkasan),
+                                          ("hasil telaah", telaah)) if not (value or "").strip()]
+    if missing:
+        raise HandlingError(f"Isi {', '.join(missing)} nota dinas.")
+    if not tembusan:
+        raise HandlingError("Pilih paling sedikit satu pejabat sebagai tembusan.")
+    with write_transaction(db):
+        transition(db, complaint_id, "nota_dinas", actor, now, expected_state=expected_state)
+        nomor = allocate_number(db, "nota_dinas", catalog.office.nomor_nota_dinas, complaint_id, now.date())
+        nota_id = db["nota_dinas"].insert({
+            "complaint_id": complaint_id, "nomor": nomor, "tanggal": now.date().isoformat(),
+            "sifat": sifat.strip(), "hal": hal.strip(), "ringkasan": ringkasan.strip(),
+            "telaah": telaah.strip(), "created_by": actor.id, "created_at": now.isoformat()}).last_pk
+        for user_id in sorted(set(tembusan)):
+            db["nota_dinas_tembusan"].insert({"nota_dinas_id": nota_id, "user_id": user_id})
+    return nomor
+
+
+# ---------------------------------------------------------------- step 4: disposisi
+
+def dispose(db, complaint_id, actor: Actor, now, *, pejabat_id: int, instruksi: str, batas: date,
+            expected_state=None) -> None:
+    if batas < now.date():
+        raise HandlingError("Batas waktu disposisi tidak boleh sebelum hari ini.")
+    with write_transaction(db):
+        if not db.execute("SELECT 1 FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.user_id = ? "
+                          "AND r.role = 'pejabat' AND u.active = 1", [pejabat_id]).fetchone():
+            raise HandlingError("Pilih pejabat yang akan membuat konsep tanggapan.")
+        transition(db, complaint_id, "disposisi", actor, now, note=instruksi, expected_state=expected_state)
+        nota = db.execute("SELECT id FROM nota_dinas WHERE complaint_id = ? ORDER BY id DESC LIMIT 1",
+                          [complaint_id]).fetchone()
+        db["disposisi"].insert({"complaint_id": complaint_id, "nota_dinas_id": nota[0], "pejabat_id": pejabat_id,
+                                "instruksi": instruksi.strip(), "batas": batas.isoformat(),
+                                "created_by": actor.id, "created_at": now.isoformat()})
+
+
+# ---------------------------------------------------------------- step 5: konsep tanggapan
+
+def _open_draft(db, complaint_id):
+    return db.execute("SELECT id, round, body FROM konsep WHERE complaint_id = ? AND submitted_at IS NULL "
+                      "ORDER BY round DESC LIMIT 1", [complaint_id]).fetchone()
+
+
+def save_draft(db, complaint_id, actor: Actor, now, *, body: str) -> None:
+    """Keep the official's draft without submitting it (no state change)."""
+    if not (body or "").strip():
+        raise HandlingError("Konsep tanggapan masih kosong.")
+    with write_transaction(db):
+        complaint = _complaint(db, complaint_id)
+        workflow.check("simpan_konsep", complaint["state"], actor.roles, actor_id=actor.id,
+                       assignee_id=current_assignee(db, complaint_id))
+        draft = _open_draft(db, complaint_id)
+        if draft:
+            db.execute("UPDATE konsep SET body = ?, updated_at = ?, author_id = ? WHERE id = ?",
+                       [body.strip(), now.isoformat(), actor.id, draft[0]])
+        else:
+            last_round = db.execute("SELECT coalesce(max(round), 0) FROM konsep WHERE complaint_id = ?",
+                                    [complaint_id]).fetchone()[0]
+            disposisi = db.execute("SELECT max(id) FROM disposisi WHERE complaint_id = ?", [complaint_id]).fetchone()
+            db["konsep"].insert({"complaint_id": complaint_id, "disposisi_id": disposisi[0], "round": last_round + 1,
+                                 "body": body.strip(), "author_id": actor.id, "updated_at": now.isoformat()})
+
+
+def submit_draft(db, complaint_id, actor: Actor, now, *, body: str | None = None, expected_state=None) -> None:
+    if body is not None:
+        save_draft(db, complaint_id, actor, now, body=body)
+    with write_transaction(db):
+        draft = _open_draft(db, complaint_id)
+        if draft is None:
+            raise HandlingError("Simpan konsep tanggapan terlebih dahulu.")
+        transition(db, complaint_id, "ajukan_konsep", actor, now, body=draft[2],
+                   data={"putaran": draft[1]}, expected_state=expected_state)
+        db.execute("UPDATE konsep SET submitted_at = ? WHERE id = ?", [now.isoformat(), draft[0]])
+
+
+# ---------------------------------------------------------------- step 6: approval
+
+def _submitted_draft(db, complaint_id):
+    return db.execute("SELECT id, round, body FROM konsep WHERE complaint_id = ? AND submitted_at IS NOT NULL "
+                      "AND review IS NULL ORDER BY round DESC LIMIT 1", [complaint_id]).fetchone()
+
+
+def approve(db, complaint_id, actor: Actor, now, *, catalog: Catalog, note: str | None = None,
+            expected_state=None) -> str:
+    with write_transaction(db):
+        transition(db, complaint_id, "setujui", actor, now, note=note, expected_state=expected_state)
+        draft = _submitted_draft(db, complaint_id)
+        nomor = allocate_number(db, "surat_tanggapan", catalog.office.nomor_surat_tanggapan, complaint_id,
+                                now.date())
+        db.execute("UPDATE konsep SET review = 'disetujui', review_note = ?, reviewed_by = ?, reviewed_at = ?, "
+                   "nomor_surat = ? WHERE id = ?", [note, actor.id, now.isoformat(), nomor, draft[0]])
+    return nomor
+
+
+def return_draft(db, complaint_id, actor: Actor, now, *, note: str, expected_state=None) -> None:
+    with write_transaction(db):
+        transition(db, complaint_id, "kembalikan", actor, now, note=note, expected_state=expected_state)
+        draft = _submitted_draft(db, complaint_id)
+        db.execute("UPDATE konsep SET review = 'dikembalikan', review_note = ?, reviewed_by = ?, reviewed_at = ? "
+                   "WHERE id = ?", [note.strip(), actor.id, now.isoformat(), draft[0]])
+
+
+def approved_reply(db, complaint_id) -> tuple[str, str] | None:
+    """The approved reply's text and letter number, if any."""
+    return db.execute("SELECT body, nomor_surat FROM konsep WHERE complaint_id = ? AND review = 'disetujui' "
+                      "ORDER BY round DESC LIMIT 1", [complaint_id]).fetchone()
+
+
+# ---------------------------------------------------------------- step 7: sending
+
+DELIVERY_MEANS = {
+    "email": "E-mail", "whatsapp": "WhatsApp", "telepon": "Telepon", "surat": "Surat tercatat/pos",
+    "diambil": "Diambil langsung di kantor", "sp4n-lapor": "Balasan di SP4N-LAPOR!", "media-sosial": "Media sosial",
+}
+
+
+def send_reply(db, complaint_id, actor: Actor, now, *, base_url: str, delivered_by: str | None = None,
+               delivered_at: datetime | None = None, expected_state=None) -> None:
+    """Send the approved reply: by e-mail through the outbox when the citizen gave an address,
+    otherwise record how and when the operator delivered it through the complaint's channel."""
+    with write_transaction(db):
+        complaint = _complaint(db, complaint_id)
+        reply = approved_reply(db, complaint_id)
+        if reply is None:
+            raise HandlingError("Belum ada tanggapan yang disetujui.")
+        if complaint["email"]:
+            data = {"cara": "email", "waktu": now.isoformat()}
+        else:
+            if delivered_by not in DELIVERY_MEANS or delivered_at is None:
+                raise HandlingError("Pilih cara penyampaian tanggapan dan isi waktu penyampaiannya.")
+            if delivered_at > now:
+                raise HandlingError("Waktu penyampaian tidak boleh di masa depan.")
+            data = {"cara": delivered_by, "waktu": delivered_at.isoformat()}
+        transition(db, complaint_id, "kirim", actor, now, body=reply[0], data={**data, "nomor_surat": reply[1]},
+                   expected_state=expected_state)
+        _notify(db, complaint, now, base_url,
+                messages.reply(tracking.display(complaint["tracking_code"]), reply[0], reply[1], base_url))
+
+
+def render_reply(text: str) -> str:
+    """A reply's Markdown as HTML that is safe to show (nh3 removes scripts, handlers, styles)."""
+    return nh3.clean(md.markdown(text or "", extensions=["sane_lists"]),
+                     tags={"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "h3", "h4", "a"},
+                     attributes={"a": {"href"}}, url_schemes={"https", "http", "mailto"})
