@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..db import write_transaction
-from . import messages, nik as nik_rules, outbox, regions, tracking, uploads, workflow
+from . import deadlines, messages, nik as nik_rules, outbox, regions, tracking, uploads, workflow
 from .calendar import Calendar, Deadline
 from .catalog import Catalog
 
@@ -143,7 +143,7 @@ def file_complaint(db, new: NewComplaint, files: list[uploads.CleanFile], *, cat
     if len(files) > limits.max_files:
         raise InvalidComplaint({"files": f"Paling banyak {limits.max_files} lampiran."})
     received_at = new.received_at or now
-    due = answer_deadline(calendar, catalog, received_at.date())
+    due = deadlines.answer_deadline(calendar, catalog, received_at.date())
     stored = [uploads.store(upload_dir, f) for f in files]
     try:
         with write_transaction(db):
@@ -207,20 +207,16 @@ def _attach(db, complaint_id, event_id, files, stored, now) -> None:
         })
 
 
-def answer_deadline(calendar: Calendar, catalog: Catalog, received: date, paused_days: int = 0) -> Deadline:
-    """The date by which the office answers, by the SOP data's `tanggapan` time standard.
-
-    Days spent waiting for the citizen (`paused_days`, in the standard's own unit) do not count.
-    """
-    rule = catalog.time_standards["tanggapan"]
-    if rule.jenis == "kerja":
-        return calendar.add_working_days(received, rule.hari + paused_days)
-    return calendar.add_calendar_days(received, rule.hari + paused_days)
-
-
 def find_by_code(db, typed_code: str) -> dict | None:
     """The complaint with this tracking code, or None; `typed_code` may be loosely typed."""
     return _one(db, "SELECT * FROM complaints WHERE tracking_code = ?", [tracking.normalise(typed_code)])
+
+
+def events_of(db, complaint_id: int) -> list[dict]:
+    """A complaint's events in order, as dicts."""
+    cursor = db.execute("SELECT * FROM events WHERE complaint_id = ? ORDER BY at, id", [complaint_id])
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
 
 
 def _one(db, sql: str, params: list) -> dict | None:
@@ -284,16 +280,12 @@ class PublicView:
 
 
 def public_view(db, complaint: dict, *, catalog: Catalog, calendar: Calendar) -> PublicView:
-    events = [dict(zip(("at", "kind", "from_state", "to_state", "note", "body", "actor_role"), row))
-              for row in db.execute(
-                  "SELECT at, kind, from_state, to_state, note, body, actor_role FROM events "
-                  "WHERE complaint_id = ? ORDER BY at, id", [complaint["id"]])]
+    events = events_of(db, complaint["id"])
     timeline = [entry for e in events if (entry := _public_entry(e)) is not None]
     state = workflow.STATES[complaint["state"]]
     received_at = datetime.fromisoformat(complaint["received_at"])
-    due = None
-    if state.kind == "open":
-        due = answer_deadline(calendar, catalog, received_at.date(), _paused_days(events, calendar, catalog))
+    clock = deadlines.answer_clock(complaint, events, catalog=catalog, calendar=calendar)
+    due = clock.deadline if state.kind == "open" else None
     desa, kecamatan = regions.get(complaint["desa"]), regions.get(complaint["kecamatan"])
     reply = next((e["body"] for e in reversed(events) if e["kind"] == "kirim"), None)
     attachments = db.execute("SELECT count(*) FROM attachments WHERE complaint_id = ?",
@@ -326,19 +318,3 @@ def _public_entry(event: dict) -> TimelineEntry | None:
         detail = event["note"] if state.kind == "closed" else None
         return TimelineEntry(at, state.public, detail)
     return None
-
-
-def _paused_days(events: list[dict], calendar: Calendar, catalog: Catalog) -> int:
-    """Days (in the answer standard's unit) the complaint spent waiting for the citizen."""
-    kerja = catalog.time_standards["tanggapan"].jenis == "kerja"
-    total, paused_since = 0, None
-    for e in events:
-        to = e["to_state"]
-        if to and workflow.STATES[to].kind == "paused" and paused_since is None:
-            paused_since = datetime.fromisoformat(e["at"]).date()
-        elif paused_since is not None and to and workflow.STATES[to].kind != "paused":
-            resumed = datetime.fromisoformat(e["at"]).date()
-            total += (calendar.working_days_between(paused_since, resumed) if kerja
-                      else (resumed - paused_since).days)
-            paused_since = None
-    return total
