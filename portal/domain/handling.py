@@ -45,18 +45,25 @@ def current_assignee(db, complaint_id: int) -> int | None:
     return row[0] if row else None
 
 
+def authorise(db, complaint_id: int, step_code: str, actor: Actor, expected_state: str | None = None) -> dict:
+    """Refuse a person who may not take the step before looking at what they typed."""
+    complaint = _complaint(db, complaint_id)
+    if expected_state and complaint["state"] != expected_state:
+        # The page the person acted on is out of date: someone else took a step meanwhile.
+        raise workflow.WrongState(
+            f"Pengaduan ini sudah diproses petugas lain dan kini berstatus "
+            f"\u201c{workflow.STATES[complaint['state']].label}\u201d. Muat ulang halaman.")
+    workflow.check(step_code, complaint["state"], actor.roles, actor_id=actor.id,
+                   assignee_id=current_assignee(db, complaint_id))
+    return complaint
+
+
 def transition(db, complaint_id: int, step_code: str, actor: Actor, now: datetime, *,
                note: str | None = None, body: str | None = None, data: dict | None = None,
                expected_state: str | None = None) -> dict:
     """Check and record one step; call inside write_transaction. Returns the complaint as it was."""
-    complaint = _complaint(db, complaint_id)
-    if expected_state and complaint["state"] != expected_state:
-        # The page the person acted on is out of date: someone else took a step meanwhile.
-        raise workflow.StepNotAllowed(
-            f"Pengaduan ini sudah diproses petugas lain dan kini berstatus "
-            f"\u201c{workflow.STATES[complaint['state']].label}\u201d. Muat ulang halaman.")
-    step = workflow.check(step_code, complaint["state"], actor.roles, actor_id=actor.id,
-                          assignee_id=current_assignee(db, complaint_id))
+    complaint = authorise(db, complaint_id, step_code, actor, expected_state)
+    step = workflow.STEPS[step_code]
     if step.needs_note and not (note or "").strip():
         raise HandlingError(f"Langkah \u201c{step.label}\u201d memerlukan catatan.")
     db["events"].insert({
@@ -87,10 +94,11 @@ def telaah_fit(db, complaint_id, actor: Actor, now, *, note=None, expected_state
 def telaah_not_fit(db, complaint_id, actor: Actor, now, *, reason: str, note: str, base_url: str,
                    duplicate_of: str | None = None, expected_state=None) -> None:
     """Close as not fit; `note` is what the citizen reads (for bukan_wewenang: where to go instead)."""
-    if reason not in workflow.NOT_FIT_REASONS:
-        raise HandlingError("Pilih alasan tidak layak dari daftar.")
     data = {"alasan": reason}
     with write_transaction(db):
+        authorise(db, complaint_id, "telaah_tidak_layak", actor, expected_state)
+        if reason not in workflow.NOT_FIT_REASONS:
+            raise HandlingError("Pilih alasan tidak layak dari daftar.")
         if reason == "duplikat":
             original = db.execute("SELECT id, tracking_code FROM complaints WHERE tracking_code = ?",
                                   [tracking.normalise(duplicate_of or "")]).fetchone()
@@ -148,13 +156,14 @@ def allocate_number(db, kind: str, pattern: str, complaint_id: int, on: date) ->
 
 def create_nota_dinas(db, complaint_id, actor: Actor, now, *, catalog: Catalog, sifat: str, hal: str,
                       ringkasan: str, telaah: str, tembusan: list[int], expected_state=None) -> str:
-    missing = [label for label, value in (("sifat", sifat), ("hal", hal), ("ringkasan pengaduan", ringkasan),
-                                          ("hasil telaah", telaah)) if not (value or "").strip()]
-    if missing:
-        raise HandlingError(f"Isi {', '.join(missing)} nota dinas.")
-    if not tembusan:
-        raise HandlingError("Pilih paling sedikit satu pejabat sebagai tembusan.")
     with write_transaction(db):
+        authorise(db, complaint_id, "nota_dinas", actor, expected_state)
+        missing = [label for label, value in (("sifat", sifat), ("hal", hal), ("ringkasan pengaduan", ringkasan),
+                                              ("hasil telaah", telaah)) if not (value or "").strip()]
+        if missing:
+            raise HandlingError(f"Isi {', '.join(missing)} nota dinas.")
+        if not tembusan:
+            raise HandlingError("Pilih paling sedikit satu pejabat sebagai tembusan.")
         transition(db, complaint_id, "nota_dinas", actor, now, expected_state=expected_state)
         nomor = allocate_number(db, "nota_dinas", catalog.office.nomor_nota_dinas, complaint_id, now.date())
         nota_id = db["nota_dinas"].insert({
@@ -170,9 +179,10 @@ def create_nota_dinas(db, complaint_id, actor: Actor, now, *, catalog: Catalog, 
 
 def dispose(db, complaint_id, actor: Actor, now, *, pejabat_id: int, instruksi: str, batas: date,
             expected_state=None) -> None:
-    if batas < now.date():
-        raise HandlingError("Batas waktu disposisi tidak boleh sebelum hari ini.")
     with write_transaction(db):
+        authorise(db, complaint_id, "disposisi", actor, expected_state)
+        if batas < now.date():
+            raise HandlingError("Batas waktu disposisi tidak boleh sebelum hari ini.")
         if not db.execute("SELECT 1 FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.user_id = ? "
                           "AND r.role = 'pejabat' AND u.active = 1", [pejabat_id]).fetchone():
             raise HandlingError("Pilih pejabat yang akan membuat konsep tanggapan.")
@@ -193,12 +203,10 @@ def _open_draft(db, complaint_id):
 
 def save_draft(db, complaint_id, actor: Actor, now, *, body: str) -> None:
     """Keep the official's draft without submitting it (no state change)."""
-    if not (body or "").strip():
-        raise HandlingError("Konsep tanggapan masih kosong.")
     with write_transaction(db):
-        complaint = _complaint(db, complaint_id)
-        workflow.check("simpan_konsep", complaint["state"], actor.roles, actor_id=actor.id,
-                       assignee_id=current_assignee(db, complaint_id))
+        authorise(db, complaint_id, "simpan_konsep", actor)
+        if not (body or "").strip():
+            raise HandlingError("Konsep tanggapan masih kosong.")
         draft = _open_draft(db, complaint_id)
         if draft:
             db.execute("UPDATE konsep SET body = ?, updated_at = ?, author_id = ? WHERE id = ?",
@@ -212,9 +220,10 @@ def save_draft(db, complaint_id, actor: Actor, now, *, body: str) -> None:
 
 
 def submit_draft(db, complaint_id, actor: Actor, now, *, body: str | None = None, expected_state=None) -> None:
-    if body is not None:
-        save_draft(db, complaint_id, actor, now, body=body)
     with write_transaction(db):
+        authorise(db, complaint_id, "ajukan_konsep", actor, expected_state)
+        if body is not None:
+            save_draft(db, complaint_id, actor, now, body=body)
         draft = _open_draft(db, complaint_id)
         if draft is None:
             raise HandlingError("Simpan konsep tanggapan terlebih dahulu.")
@@ -269,7 +278,7 @@ def send_reply(db, complaint_id, actor: Actor, now, *, base_url: str, delivered_
     """Send the approved reply: by e-mail through the outbox when the citizen gave an address,
     otherwise record how and when the operator delivered it through the complaint's channel."""
     with write_transaction(db):
-        complaint = _complaint(db, complaint_id)
+        complaint = authorise(db, complaint_id, "kirim", actor, expected_state)
         reply = approved_reply(db, complaint_id)
         if reply is None:
             raise HandlingError("Belum ada tanggapan yang disetujui.")

@@ -89,6 +89,14 @@ class StepNotAllowed(Exception):
     "The step cannot be taken by this role or from this state."
 
 
+class NotPermitted(StepNotAllowed):
+    "This person's roles do not allow the step."
+
+
+class WrongState(StepNotAllowed):
+    "The complaint is not in a state the step starts from."
+
+
 def check(step_code: str, state: str, roles: set[str] | frozenset[str], *,
           actor_id: int | None = None, assignee_id: int | None = None) -> Step:
     """Return the step if one of `roles` may take it from `state`, else raise StepNotAllowed.
@@ -97,14 +105,14 @@ def check(step_code: str, state: str, roles: set[str] | frozenset[str], *,
     """
     step = STEPS[EDITS.get(step_code, step_code)]
     if not set(roles) & set(step.roles):
-        raise StepNotAllowed(f"Anda tidak berwenang melakukan langkah \u201c{step.label}\u201d.")
+        raise NotPermitted(f"Anda tidak berwenang melakukan langkah \u201c{step.label}\u201d.")
     if state not in step.from_states:
-        raise StepNotAllowed(
+        raise WrongState(
             f"Langkah \u201c{step.label}\u201d tidak dapat dilakukan karena pengaduan kini berstatus "
             f"\u201c{STATES[state].label}\u201d. Mungkin petugas lain sudah memprosesnya; muat ulang halaman."
         )
     if step.assignee_only and (actor_id is None or actor_id != assignee_id):
-        raise StepNotAllowed(f"Langkah \u201c{step.label}\u201d hanya untuk pejabat yang ditunjuk dalam disposisi.")
+        raise NotPermitted(f"Langkah \u201c{step.label}\u201d hanya untuk pejabat yang ditunjuk dalam disposisi.")
     return step
 
 

@@ -57,10 +57,11 @@ def init_app(app) -> None:
     app.jinja_env.filters["tanggal"] = lambda d: format_tanggal(d.date() if isinstance(d, datetime) else d)
     app.jinja_env.filters["jam"] = lambda d: d.strftime("%H.%M")
 
-    from . import auth, public, site, staff
+    from . import auth, case, public, site, staff
     auth.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(case.bp)
     app.register_blueprint(site.bp)
 
     @app.errorhandler(CSRFError)
@@ -101,7 +102,7 @@ def init_app(app) -> None:
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         h.setdefault("X-Frame-Options", "DENY")
-        if request.blueprint in ("public", "staff", "auth") and response.mimetype == "text/html":
+        if request.blueprint in ("public", "staff", "auth", "case"):
             # Pages with a person's complaint or staff data must not stay in shared caches.
             h["Cache-Control"] = "no-store"
         return response

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..domain import complaints, outbox, tracking, workflow
+from ..domain import complaints, deadlines, inbox, outbox, regions, tracking, workflow
 from . import calendar, catalog, get_db, now
 from .auth import role_required
 from .forms import OperatorEntryForm
@@ -19,18 +19,50 @@ bp = Blueprint("staff", __name__, url_prefix="/pengaduan/staf")
 STAFF_ROLES = ("operator", "kabid", "kadis", "pejabat", "admin")
 
 
+def _filters() -> inbox.Filters:
+    a = request.args
+
+    def day(name):
+        try:
+            return date.fromisoformat(a.get(name, ""))
+        except ValueError:
+            return None
+    try:
+        page = max(1, int(a.get("halaman", "1")))
+    except ValueError:
+        page = 1
+    state = a.get("status", "")
+    return inbox.Filters(state=state if state in workflow.STATES else "", category=a.get("kategori", ""),
+                         channel=a.get("saluran", ""), kecamatan=a.get("kecamatan", ""),
+                         date_from=day("dari"), date_to=day("sampai"), q=a.get("q", "")[:200],
+                         mine=a.get("semua") != "1", page=page)
+
+
+def _row_view(row: dict) -> dict:
+    received = datetime.fromisoformat(row["received_at"])
+    state = workflow.STATES[row["state"]]
+    due = None
+    if state.kind == "open":
+        events = complaints.events_of(get_db(), row["id"])
+        due = deadlines.answer_clock(row, events, catalog=catalog(), calendar=calendar()).deadline
+    kec = regions.get(row["kecamatan"])
+    return {"ref": row["ref"], "code": tracking.display(row["tracking_code"]), "received_at": received,
+            "channel": catalog().channels.get(row["channel"], row["channel"]),
+            "category": catalog().categories.get(row["category"], row["category"]),
+            "kecamatan": kec.nama if kec else "", "state": state.label, "paused": state.kind == "paused",
+            "due": due.due if due else None, "overdue": bool(due and due.due < now().date())}
+
+
 @bp.route("/")
 @role_required(*STAFF_ROLES)
 def index():
-    rows = [
-        {"code": tracking.display(r[0]), "received_at": datetime.fromisoformat(r[1]),
-         "channel": catalog().channels.get(r[2], r[2]), "category": catalog().categories.get(r[3], r[3]),
-         "state": workflow.STATES[r[4]].label}
-        for r in get_db().execute(
-            "SELECT tracking_code, received_at, channel, category, state FROM complaints "
-            "ORDER BY received_at DESC LIMIT 100")
-    ]
-    return render_template("staff/index.html", rows=rows, backlog=outbox.backlog(get_db()))
+    filters = _filters()
+    page = inbox.search(get_db(), filters, roles=current_user.roles, user_id=current_user.user.id)
+    args = {k: v for k, v in request.args.items() if k != "halaman"}
+    return render_template("staff/index.html", rows=[_row_view(r) for r in page.rows], page=page, f=filters,
+                           args=args, backlog=outbox.backlog(get_db()), states=workflow.STATES,
+                           categories=catalog().categories, channels=catalog().channels,
+                           kecamatan=regions.kecamatan_list())
 
 
 @bp.route("/catat", methods=["GET", "POST"])

@@ -1,0 +1,228 @@
+"""One complaint, for staff: everything on one page, and the step forms this person may use.
+
+The view only parses the form and calls portal.domain.handling; whether the step is allowed
+is decided there (workflow.check), again, inside the write transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
+from flask_login import current_user
+
+from ..domain import audit, complaints, deadlines, handling, regions, tracking, users, workflow
+from ..domain import nik as nik_rules
+from . import calendar, catalog, get_db, now
+from .auth import role_required
+
+bp = Blueprint("case", __name__, url_prefix="/pengaduan/staf/p")
+
+STAFF_ROLES = ("operator", "kabid", "kadis", "pejabat", "admin")
+SIFAT = ("Biasa", "Segera", "Sangat Segera", "Rahasia")
+
+
+def actor() -> handling.Actor:
+    return handling.Actor(current_user.user.id, frozenset(current_user.roles))
+
+
+def load(ref: str) -> dict:
+    complaint = complaints._one(get_db(), "SELECT * FROM complaints WHERE ref = ?", [ref])
+    if complaint is None:
+        abort(404)
+    return complaint
+
+
+def _rows(sql, params):
+    cursor = get_db().execute(sql, params)
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, r)) for r in cursor]
+
+
+def case_context(complaint: dict) -> dict:
+    db = get_db()
+    cid = complaint["id"]
+    events = complaints.events_of(db, cid)
+    names = {u["id"]: u for u in _rows("SELECT id, display_name, jabatan FROM users", [])}
+    for e in events:
+        e["who"] = names.get(e["actor_id"], {}).get("display_name") or (
+            "Pengadu" if e["actor_role"] == workflow.CITIZEN else "Sistem" if e["actor_role"] == workflow.SYSTEM else "")
+        e["data"] = json.loads(e["data"]) if e["data"] else {}
+        e["label"] = workflow.STEPS[e["kind"]].label if e["kind"] in workflow.STEPS else "Pengaduan diterima"
+        e["at_dt"] = datetime.fromisoformat(e["at"])
+    nota = _rows("SELECT * FROM nota_dinas WHERE complaint_id = ? ORDER BY id DESC LIMIT 1", [cid])
+    tembusan = _rows("SELECT u.display_name, u.jabatan FROM nota_dinas_tembusan t JOIN users u ON u.id = t.user_id "
+                     "WHERE t.nota_dinas_id = ?", [nota[0]["id"]]) if nota else []
+    disposisi = _rows("SELECT d.*, u.display_name, u.jabatan FROM disposisi d JOIN users u ON u.id = d.pejabat_id "
+                      "WHERE d.complaint_id = ? ORDER BY d.id", [cid])
+    drafts = _rows("SELECT k.*, u.display_name AS author FROM konsep k JOIN users u ON u.id = k.author_id "
+                   "WHERE k.complaint_id = ? ORDER BY k.round", [cid])
+    for d in drafts:
+        d["html"] = handling.render_reply(d["body"])
+    open_draft = next((d for d in drafts if d["submitted_at"] is None), None)
+    assignee = handling.current_assignee(db, cid)
+    steps = workflow.available(complaint["state"], current_user.roles, actor_id=current_user.user.id,
+                               assignee_id=assignee)
+    pejabat = _rows("SELECT DISTINCT u.id, u.display_name, u.jabatan FROM users u JOIN user_roles r ON r.user_id = u.id "
+                    "WHERE r.role = 'pejabat' AND u.active = 1 ORDER BY u.display_name", [])
+    templates = _rows("SELECT id, title, body FROM reply_templates WHERE category = ? ORDER BY title",
+                      [complaint["category"]])
+    clocks = deadlines.clocks(complaint, events, catalog=catalog(), calendar=calendar())
+    attachments = _rows("SELECT stored_name, original_name, mime, size FROM attachments WHERE complaint_id = ? "
+                        "ORDER BY id", [cid])
+    kec, desa = regions.get(complaint["kecamatan"]), regions.get(complaint["desa"])
+    default_batas = calendar().add_working_days(now().date(), 5).due
+    return dict(
+        c=complaint, code=tracking.display(complaint["tracking_code"]), events=events, nota=nota[0] if nota else None,
+        tembusan=tembusan, disposisi=disposisi, drafts=drafts, open_draft=open_draft, steps=steps,
+        step_codes={s.code for s in steps}, pejabat=pejabat, templates=templates, clocks=clocks,
+        today=now().date(), attachments=attachments, state=workflow.STATES[complaint["state"]],
+        region=f"{desa.nama if desa else ''}, Kecamatan {kec.nama if kec else ''}",
+        nik_masked=nik_rules.mask(complaint["nik"]) if complaint["nik"] else None,
+        category=catalog().categories.get(complaint["category"], complaint["category"]),
+        channel=catalog().channels.get(complaint["channel"], complaint["channel"]),
+        reasons=workflow.NOT_FIT_REASONS, sifat=SIFAT, delivery_means=handling.DELIVERY_MEANS,
+        default_batas=default_batas, approved=handling.approved_reply(db, cid),
+        reply_html=handling.render_reply((handling.approved_reply(db, cid) or ("",))[0]),
+        audit_rows=audit.for_complaint(db, cid), roles=users.ROLES,
+    )
+
+
+@bp.route("/<ref>")
+@role_required(*STAFF_ROLES)
+def show(ref):
+    complaint = load(ref)
+    # Opening a complaint shows personal data; UU 27/2022 Ps. 31 asks that it be recorded.
+    audit.record(get_db(), current_user.user.id, "lihat_pengaduan", f"pengaduan {complaint['id']}", now())
+    return render_template("staff/case.html", **case_context(complaint))
+
+
+def _date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.form.get(name, "").strip())
+    except ValueError:
+        return None
+
+
+def _datetime(name: str) -> datetime | None:
+    try:
+        return datetime.strptime(request.form.get(name, "").strip(), "%Y-%m-%dT%H:%M").replace(
+            tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+    except ValueError:
+        return None
+
+
+def _int(name: str) -> int | None:
+    try:
+        return int(request.form.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _take(step: str, complaint: dict):
+    """Parse the step's form and call the domain; returns a message for the person."""
+    db, me, moment, f = get_db(), actor(), now(), request.form
+    expected = f.get("expected_state") or None
+    base_url = current_app.config["BASE_URL"]
+    cid = complaint["id"]
+    if step == "telaah_layak":
+        handling.telaah_fit(db, cid, me, moment, note=f.get("note"), expected_state=expected)
+        return "Pengaduan dinyatakan layak ditindaklanjuti."
+    if step == "telaah_tidak_layak":
+        handling.telaah_not_fit(db, cid, me, moment, reason=f.get("reason", ""), note=f.get("note", ""),
+                                duplicate_of=f.get("duplicate_of"), base_url=base_url, expected_state=expected)
+        return "Pengaduan ditutup sebagai tidak layak; pengadu diberi tahu alasannya."
+    if step == "minta_informasi":
+        handling.request_information(db, cid, me, moment, note=f.get("note", ""), base_url=base_url,
+                                     expected_state=expected)
+        return "Permintaan informasi tambahan dikirim kepada pengadu."
+    if step == "nota_dinas":
+        tembusan = [int(x) for x in f.getlist("tembusan") if x.isdigit()]
+        nomor = handling.create_nota_dinas(db, cid, me, moment, catalog=catalog(), sifat=f.get("sifat", ""),
+                                           hal=f.get("hal", ""), ringkasan=f.get("ringkasan", ""),
+                                           telaah=f.get("telaah", ""), tembusan=tembusan, expected_state=expected)
+        return f"Nota dinas nomor {nomor} dibuat dan dilaporkan kepada Kepala Dinas."
+    if step == "disposisi":
+        batas = _date("batas")
+        if batas is None:
+            raise handling.HandlingError("Isi batas waktu disposisi.")
+        handling.dispose(db, cid, me, moment, pejabat_id=_int("pejabat_id") or 0, instruksi=f.get("instruksi", ""),
+                         batas=batas, expected_state=expected)
+        return "Disposisi dikirim kepada pejabat."
+    if step == "simpan_konsep":
+        handling.save_draft(db, cid, me, moment, body=f.get("body", ""))
+        return "Konsep tanggapan disimpan."
+    if step == "ajukan_konsep":
+        handling.submit_draft(db, cid, me, moment, body=f.get("body"), expected_state=expected)
+        return "Konsep tanggapan diajukan kepada Kepala Dinas."
+    if step == "setujui":
+        nomor = handling.approve(db, cid, me, moment, catalog=catalog(), note=f.get("note"), expected_state=expected)
+        return f"Tanggapan disetujui dengan nomor surat {nomor}."
+    if step == "kembalikan":
+        handling.return_draft(db, cid, me, moment, note=f.get("note", ""), expected_state=expected)
+        return "Konsep tanggapan dikembalikan kepada pejabat untuk diperbaiki."
+    if step == "kirim":
+        handling.send_reply(db, cid, me, moment, base_url=base_url, delivered_by=f.get("delivered_by"),
+                            delivered_at=_datetime("delivered_at"), expected_state=expected)
+        return "Tanggapan dikirim kepada pengadu."
+    abort(404)
+
+
+@bp.route("/<ref>/langkah/<step>", methods=["POST"])
+@role_required(*STAFF_ROLES)
+def take(ref, step):
+    complaint = load(ref)
+    if step not in workflow.STEPS and step not in workflow.EDITS:
+        abort(404)
+    try:
+        message = _take(step, complaint)
+    except workflow.NotPermitted as exc:
+        current_app.logger.warning("refused step %s on complaint %s for user %s", step, complaint["id"],
+                                   current_user.user.id)
+        return render_template("error.html", title="Akses ditolak", message=str(exc)), 403
+    except workflow.WrongState as exc:
+        return render_template("error.html", title="Langkah tidak dapat dilakukan", message=str(exc)), 409
+    except handling.HandlingError as exc:
+        context = case_context(load(ref))
+        return render_template("staff/case.html", error=str(exc), form=request.form, failed_step=step,
+                               **context), 422
+    flash(message)
+    return redirect(url_for("case.show", ref=ref), 303)
+
+
+@bp.route("/<ref>/lampiran/<stored_name>")
+@role_required(*STAFF_ROLES)
+def attachment(ref, stored_name):
+    complaint = load(ref)
+    row = get_db().execute("SELECT original_name, mime FROM attachments WHERE complaint_id = ? AND stored_name = ?",
+                           [complaint["id"], stored_name]).fetchone()
+    if row is None:
+        abort(404)
+    audit.record(get_db(), current_user.user.id, "unduh_lampiran", f"pengaduan {complaint['id']} {stored_name}", now())
+    return send_file(Path(current_app.config["UPLOAD_DIR"]) / stored_name, mimetype=row[1],
+                     as_attachment=row[1] == "application/pdf", download_name=row[0], max_age=0)
+
+
+@bp.route("/<ref>/dokumen/<kind>.<fmt>")
+@role_required(*STAFF_ROLES)
+def document(ref, kind, fmt):
+    from ..domain import documents
+    complaint = load(ref)
+    if kind not in documents.KINDS or fmt not in ("html", "pdf", "docx"):
+        abort(404)
+    try:
+        content, mimetype, filename = documents.render(get_db(), complaint["id"], kind, fmt, catalog().office)
+    except documents.DocumentNotReady as exc:
+        return render_template("error.html", title="Dokumen belum tersedia", message=str(exc)), 404
+    audit.record(get_db(), current_user.user.id, "unduh_dokumen", f"pengaduan {complaint['id']} {kind}.{fmt}", now())
+    response = current_app.response_class(content, mimetype=mimetype)
+    if fmt == "html":
+        # A self-contained printable page: its own inline styles and embedded logo only.
+        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    else:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
