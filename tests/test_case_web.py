@@ -100,6 +100,27 @@ def test_four_accounts_take_a_complaint_through_seven_steps(client, db, staff, c
     assert db.execute("SELECT count(*) FROM konsep").fetchone()[0] == 2
 
 
+def test_documents_download_after_their_step(client, db, staff, complaint):
+    import io
+    import docx
+    import pypdf
+    cid, ref, _ = complaint
+    login(client, "operator")
+    response = client.get(f"/pengaduan/staf/p/{ref}/dokumen/nota-dinas.pdf")
+    assert response.status_code == 404 and "Nota dinas belum dibuat" in response.get_data(as_text=True)
+    act(client, ref, "telaah_layak", {})
+    act(client, ref, "nota_dinas", form_for("nota_dinas", staff))
+    nomor = f"400.10/1/406.011/{date.today().year}"
+    pdf = client.get(f"/pengaduan/staf/p/{ref}/dokumen/nota-dinas.pdf")
+    assert pdf.mimetype == "application/pdf" and "attachment" in pdf.headers["Content-Disposition"]
+    assert nomor in pypdf.PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    word = client.get(f"/pengaduan/staf/p/{ref}/dokumen/nota-dinas.docx")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(word.data)).paragraphs) + "\n".join(
+        c.text for t in docx.Document(io.BytesIO(word.data)).tables for r in t.rows for c in r.cells)
+    assert nomor in text
+    assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'unduh_dokumen'").fetchone()[0] == 2
+
+
 def test_missing_input_is_explained_and_changes_nothing(client, db, staff, complaint):
     cid, ref, _ = complaint
     login(client, "operator")

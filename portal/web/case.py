@@ -15,7 +15,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user
 
-from ..domain import audit, complaints, deadlines, handling, regions, tracking, users, workflow
+from ..domain import audit, complaints, deadlines, documents, handling, regions, tracking, users, workflow
 from ..domain import nik as nik_rules
 from . import calendar, catalog, get_db, now
 from .auth import role_required
@@ -210,12 +210,12 @@ def attachment(ref, stored_name):
 @bp.route("/<ref>/dokumen/<kind>.<fmt>")
 @role_required(*STAFF_ROLES)
 def document(ref, kind, fmt):
-    from ..domain import documents
     complaint = load(ref)
     if kind not in documents.KINDS or fmt not in ("html", "pdf", "docx"):
         abort(404)
     try:
-        content, mimetype, filename = documents.render(get_db(), complaint["id"], kind, fmt, catalog().office)
+        content, mimetype, filename = documents.render(get_db(), complaint["id"], kind, fmt, catalog().office,
+                                                       content_dir=current_app.config["CONTENT_DIR"])
     except documents.DocumentNotReady as exc:
         return render_template("error.html", title="Dokumen belum tersedia", message=str(exc)), 404
     audit.record(get_db(), current_user.user.id, "unduh_dokumen", f"pengaduan {complaint['id']} {kind}.{fmt}", now())
