@@ -11,6 +11,9 @@ from pathlib import Path
 
 import yaml
 
+from . import sop as sop_schema
+from .errors import DataError
+
 
 class CatalogError(Exception):
     "A configuration file under content/data/ is missing or malformed."
@@ -61,20 +64,22 @@ def load(content_dir: str | Path) -> Catalog:
     data_dir = Path(content_dir) / "data"
     pengaduan = _read(data_dir / "pengaduan.yml")
     sop_path = data_dir / "sop" / "penanganan-pengaduan.yml"
-    sop = _read(sop_path)
-    standards = {}
-    for code, rule in (sop.get("tenggat") or {}).items():
-        if not isinstance(rule, dict) or rule.get("jenis") not in ("kerja", "kalender") \
-                or not isinstance(rule.get("hari"), int) or rule["hari"] < 0:
-            raise CatalogError(f"{sop_path}: tenggat '{code}' needs hari (a whole number) and jenis kerja|kalender")
-        standards[code] = TimeStandard(code, rule.get("nama", code), rule["hari"], rule["jenis"], rule.get("dasar", ""))
+    # The SOP file is read and checked by the same loader as the site's SOP pages. Its top-level
+    # `tenggat` holds the legal limits; a step marked with `tenggat` (receipt, step 1) gives its
+    # deadline through the step's own waktu ("1 hari"), so the page and the portal cannot disagree.
+    try:
+        sop = sop_schema.load_one(sop_path)
+    except DataError as exc:
+        raise CatalogError(str(exc)) from None
+    standards = {code: TimeStandard(code, rule.nama, rule.hari, rule.jenis, rule.dasar)
+                 for code, rule in sop.tenggat_portal().items()}
     if "tanggapan" not in standards:
         raise CatalogError(f"{sop_path}: tenggat 'tanggapan' is required")
     return Catalog(
         categories=_pairs(pengaduan, "kategori", data_dir / "pengaduan.yml"),
         channels=_pairs(pengaduan, "saluran", data_dir / "pengaduan.yml"),
         time_standards=standards,
-        sop_nomor=str(sop.get("nomor", "")),
+        sop_nomor=sop.nomor,
         office=_office(data_dir / "dinas.yml"),
     )
 
