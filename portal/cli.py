@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import db as database
-from .domain import outbox, users
+from .domain import handling, outbox, reminders, users
 from .mailer import mail, transport
 
 
@@ -90,7 +90,65 @@ def outbox_send_command(loop):
         time.sleep(config["OUTBOX_INTERVAL"])
 
 
+def _catalog_calendar():
+    from .web import calendar
+    return current_app.extensions["portal.catalog"], calendar()
+
+
+@click.command("withdraw-unanswered")
+@with_appcontext
+def withdraw_unanswered_command():
+    """Close complaints whose request for more information went unanswered past the limit."""
+    catalog, calendar = _catalog_calendar()
+    closed = handling.withdraw_unanswered(_db(), _now(), catalog=catalog, calendar=calendar,
+                                          base_url=current_app.config["BASE_URL"])
+    click.echo(f"{closed} pengaduan dianggap dicabut.")
+
+
+@click.group("reminders")
+def reminders_group():
+    """Daily digests for staff."""
+
+
+@reminders_group.command("send")
+@with_appcontext
+def reminders_send_command():
+    """Queue each member of staff's digest of what waits for them and what is overdue."""
+    catalog, calendar = _catalog_calendar()
+    queued = reminders.send_all(_db(), catalog=catalog, calendar=calendar, now=_now(),
+                                base_url=current_app.config["BASE_URL"])
+    click.echo(f"{queued} ringkasan diantrekan untuk dikirim.")
+
+
+@click.command("daily")
+@click.option("--loop", is_flag=True, help="Stay running and do the daily jobs once each day after DAILY_HOUR.")
+@with_appcontext
+def daily_command(loop):
+    """The daily jobs: withdraw unanswered complaints, then queue the staff digests."""
+    db = _db()
+    while True:
+        moment = _now()
+        done = db.execute("SELECT day FROM job_runs WHERE name = 'daily'").fetchone()
+        if moment.hour >= current_app.config["DAILY_HOUR"] and (done is None or done[0] != moment.date().isoformat()):
+            catalog, calendar = _catalog_calendar()
+            base_url = current_app.config["BASE_URL"]
+            closed = handling.withdraw_unanswered(db, moment, catalog=catalog, calendar=calendar, base_url=base_url)
+            queued = 0
+            if calendar.is_working_day(moment.date()):
+                queued = reminders.send_all(db, catalog=catalog, calendar=calendar, now=moment, base_url=base_url)
+            with database.write_transaction(db):
+                db["job_runs"].upsert({"name": "daily", "day": moment.date().isoformat(), "at": moment.isoformat()},
+                                      pk="name")
+            click.echo(f"Tugas harian {moment.date()}: {closed} dicabut, {queued} ringkasan.")
+        elif not loop:
+            click.echo("Tugas harian sudah dijalankan hari ini atau belum waktunya.")
+        if not loop:
+            return
+        time.sleep(600)
+
+
 def init_app(app) -> None:
     mail.init_app(app)
-    for command in (migrate_command, init_admin_command, user_group, outbox_group):
+    for command in (migrate_command, init_admin_command, user_group, outbox_group, withdraw_unanswered_command,
+                    reminders_group, daily_command):
         app.cli.add_command(command)

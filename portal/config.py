@@ -42,6 +42,9 @@ SETTINGS = (
     Setting("SESSION_HOURS", 8, "Staff sessions expire after this many hours."),
     Setting("COOKIE_SECURE", False, "Send cookies over HTTPS only; set to true behind HTTPS."),
     Setting("TIMEZONE", "Asia/Jakarta", "The office's time zone; days and deadlines are counted in it."),
+    Setting("DAILY_HOUR", 7, "Hour (office time) after which the daily jobs run: withdrawals and staff digests."),
+    Setting("HOLIDAYS_CSV", str(REPO_ROOT / "portal" / "data" / "hari-libur.csv"),
+            "Dated list of cuti bersama and extra holidays (national holidays come from the holidays package)."),
     Setting("CUTI_BERSAMA_LIBUR", True, "Whether cuti bersama days count as non-working days for deadlines."),
 )
 

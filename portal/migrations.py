@@ -135,6 +135,10 @@ def m002_handling(db):
     # Structured details of a step (reason codes, linked complaints, delivery) as JSON.
     db.execute("ALTER TABLE events ADD COLUMN data TEXT")
     db.execute("ALTER TABLE complaints ADD COLUMN duplicate_of INTEGER REFERENCES complaints(id)")
+    # Staff e-mail, for the daily digest of what waits for each person.
+    db.execute("ALTER TABLE users ADD COLUMN email TEXT")
+    # The daily jobs remember the last day they ran, so a restart does not run them twice.
+    db.execute("CREATE TABLE job_runs (name TEXT PRIMARY KEY, day TEXT NOT NULL, at TEXT NOT NULL)")
     # Staff pages address a complaint by a random reference: neither enumerable nor the
     # citizen's tracking code (which would then sit in staff browsers' histories and logs).
     db.execute("ALTER TABLE complaints ADD COLUMN ref TEXT")
@@ -219,15 +223,6 @@ def m002_handling(db):
             reviewed_at TEXT,
             nomor_surat TEXT,
             UNIQUE (complaint_id, round)
-        )"""
-    )
-    db.execute(
-        """
-        CREATE TABLE reply_templates (
-            id INTEGER PRIMARY KEY,
-            category TEXT NOT NULL,
-            title TEXT NOT NULL,
-            body TEXT NOT NULL
         )"""
     )
     # An approved reply becomes searchable together with its complaint.

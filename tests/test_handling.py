@@ -3,7 +3,7 @@
 import sqlite3
 import subprocess
 import sys
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -122,9 +122,12 @@ def test_a_stale_page_is_refused(db, tmp_path, people):
 def test_unanswered_request_for_information_withdraws_the_complaint(db, tmp_path, people):
     cid = file(db, tmp_path)
     handling.request_information(db, cid, people["ops"], NOW, note="Kirim foto KK.", base_url="http://x")
-    assert handling.withdraw_unanswered(db, NOW + timedelta(days=40), older_than=date(2026, 11, 1),
+    cal = Calendar.default()
+    # 30 calendar days from 2 November 2026 is 2 December; the day after, it is withdrawn.
+    assert handling.withdraw_unanswered(db, datetime(2026, 12, 2, 23, 0), catalog=CATALOG, calendar=cal,
                                         base_url="http://x") == 0
-    assert handling.withdraw_unanswered(db, NOW + timedelta(days=40), older_than=date(2026, 12, 3),
+    assert state(db, cid) == "menunggu_informasi"
+    assert handling.withdraw_unanswered(db, datetime(2026, 12, 3, 0, 5), catalog=CATALOG, calendar=cal,
                                         base_url="http://x") == 1
     assert state(db, cid) == "dicabut"
     assert "dianggap dicabut" in db.execute("SELECT subject FROM outbox ORDER BY id DESC").fetchone()[0]

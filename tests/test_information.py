@@ -17,6 +17,12 @@ def filed(client, csrf, db):
     return complaint_id, code
 
 
+def calendar_of(app):
+    from portal.web import calendar
+    with app.app_context():
+        return calendar()
+
+
 def operator(db):
     return users.create_user(db, "ops", "kata-sandi-panjang", display_name="Operator",
                              roles=["operator"], now=datetime.now())
@@ -73,7 +79,7 @@ def test_waiting_time_does_not_count_against_the_deadline(app, db, filed):
     complaint_id, code = filed
     view = lambda: complaints.public_view(db, complaints.find_by_code(db, code),  # noqa: E731
                                           catalog=app.extensions["portal.catalog"],
-                                          calendar=app.extensions["portal.calendar"])
+                                          calendar=calendar_of(app))
     original_due = view().due.due
     ops = operator(db)
     asked = datetime.now() + timedelta(days=1)

@@ -58,6 +58,10 @@ class Catalog:
     time_standards: dict[str, TimeStandard]
     sop_nomor: str
     office: Office
+    reply_templates: tuple[tuple[str, str, str], ...] = ()  # (kategori or "*", judul, isi)
+
+    def templates_for(self, category: str) -> list[tuple[str, str]]:
+        return [(title, body) for cat, title, body in self.reply_templates if cat in ("*", category)]
 
 
 def load(content_dir: str | Path) -> Catalog:
@@ -81,7 +85,24 @@ def load(content_dir: str | Path) -> Catalog:
         time_standards=standards,
         sop_nomor=sop.nomor,
         office=_office(data_dir / "dinas.yml"),
+        reply_templates=_templates(data_dir / "templat-tanggapan.yml"),
     )
+
+
+def _templates(path: Path) -> tuple[tuple[str, str, str], ...]:
+    if not path.exists():
+        return ()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path}: {exc}") from None
+    out = []
+    for i, item in enumerate(data if isinstance(data, list) else [None], start=1):
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) and item[k].strip()
+                                                 for k in ("kategori", "judul", "isi")):
+            raise CatalogError(f"{path}: template {i} needs kategori, judul and isi (text)")
+        out.append((item["kategori"], item["judul"].strip(), item["isi"].strip()))
+    return tuple(out)
 
 
 def _office(path: Path) -> Office:

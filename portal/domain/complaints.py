@@ -212,6 +212,10 @@ def find_by_code(db, typed_code: str) -> dict | None:
     return _one(db, "SELECT * FROM complaints WHERE tracking_code = ?", [tracking.normalise(typed_code)])
 
 
+def get(db, complaint_id: int) -> dict | None:
+    return _one(db, "SELECT * FROM complaints WHERE id = ?", [complaint_id])
+
+
 def events_of(db, complaint_id: int) -> list[dict]:
     """A complaint's events in order, as dicts."""
     cursor = db.execute("SELECT * FROM events WHERE complaint_id = ? ORDER BY at, id", [complaint_id])

@@ -88,6 +88,11 @@ def clocks(complaint: dict, events: list[dict], *, catalog: Catalog, calendar: C
         out.append(Clock(rule.code, rule.nama, rule.dasar, _add(calendar, rule.jenis, start, rule.hari + pause),
                          finished))
 
+    rule = standards.get("melengkapi_informasi")
+    asked = [datetime.fromisoformat(e["at"]).date() for e in events if e["kind"] == "minta_informasi"]
+    if rule and asked and state.kind == "paused":
+        out.append(Clock(rule.code, rule.nama, rule.dasar, _add(calendar, rule.jenis, asked[-1], rule.hari), None))
+
     rule = standards.get("lapor_tindak_lanjut")
     if rule and complaint["channel"] == "sp4n-lapor":
         out.append(Clock(rule.code, rule.nama, rule.dasar, _add(calendar, rule.jenis, received, rule.hari),
@@ -98,6 +103,13 @@ def clocks(complaint: dict, events: list[dict], *, catalog: Catalog, calendar: C
 def answer_clock(complaint: dict, events: list[dict], *, catalog: Catalog, calendar: Calendar) -> Clock:
     """The clock the citizen is told about: the date by which the office answers."""
     return next(c for c in clocks(complaint, events, catalog=catalog, calendar=calendar) if c.code == "tanggapan")
+
+
+def information_expired(complaint: dict, events: list[dict], *, catalog: Catalog, calendar: Calendar,
+                        today: date) -> bool:
+    """Whether the citizen's time to answer a request for information has run out."""
+    return any(c.code == "melengkapi_informasi" and c.overdue(today)
+               for c in clocks(complaint, events, catalog=catalog, calendar=calendar))
 
 
 def answer_deadline(calendar: Calendar, catalog: Catalog, received: date) -> Deadline:

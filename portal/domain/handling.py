@@ -17,8 +17,9 @@ import nh3
 import markdown as md
 
 from ..db import write_transaction
-from . import messages, outbox, tracking, workflow
+from . import deadlines, messages, outbox, tracking, workflow
 from .catalog import Catalog
+from .complaints import events_of
 
 
 @dataclass(frozen=True)
@@ -122,22 +123,22 @@ def request_information(db, complaint_id, actor: Actor, now, *, note: str, base_
                 messages.information_requested(tracking.display(complaint["tracking_code"]), note, base_url))
 
 
-def withdraw_unanswered(db, now: datetime, *, older_than: date, base_url: str) -> int:
-    """Close complaints whose request for information went unanswered since before `older_than`."""
+def withdraw_unanswered(db, now: datetime, *, catalog: Catalog, calendar, base_url: str) -> int:
+    """Close, as withdrawn, each complaint whose request for information went unanswered
+    past the SOP data's `melengkapi_informasi` limit; the citizen is told."""
     system = Actor(None, frozenset({workflow.SYSTEM}))
-    ids = [r[0] for r in db.execute(
-        """SELECT c.id FROM complaints c WHERE c.state = 'menunggu_informasi' AND
-           (SELECT max(at) FROM events e WHERE e.complaint_id = c.id AND e.kind = 'minta_informasi') < ?""",
-        [older_than.isoformat()])]
-    for complaint_id in ids:
+    closed = 0
+    for (complaint_id,) in db.execute("SELECT id FROM complaints WHERE state = 'menunggu_informasi'").fetchall():
         with write_transaction(db):
-            try:
-                complaint = transition(db, complaint_id, "dicabut", system, now,
-                                       note="Informasi tambahan yang diminta tidak diterima sampai batas waktu.")
-            except workflow.StepNotAllowed:
-                continue  # the citizen answered in the meantime
+            complaint = _complaint(db, complaint_id)
+            if complaint["state"] != "menunggu_informasi" or not deadlines.information_expired(
+                    complaint, events_of(db, complaint_id), catalog=catalog, calendar=calendar, today=now.date()):
+                continue  # answered in the meantime, or still within the limit
+            transition(db, complaint_id, "dicabut", system, now,
+                       note="Informasi tambahan yang diminta tidak diterima sampai batas waktu.")
             _notify(db, complaint, now, base_url, messages.withdrawn(tracking.display(complaint["tracking_code"])))
-    return len(ids)
+            closed += 1
+    return closed
 
 
 # ---------------------------------------------------------------- letter numbers

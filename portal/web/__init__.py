@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -42,14 +43,21 @@ def catalog() -> catalog_module.Catalog:
 
 
 def calendar() -> Calendar:
-    return current_app.extensions["portal.calendar"]
+    """The working-day calendar, rebuilt when the holiday list changes on disk, so that a cuti
+    bersama added later moves the deadlines of open complaints without a restart."""
+    path = current_app.config["HOLIDAYS_CSV"]
+    stamp = os.stat(path).st_mtime_ns
+    cached = current_app.extensions.get("portal.calendar")
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, Calendar.default(extra_csv=path, cuti_bersama_libur=current_app.config["CUTI_BERSAMA_LIBUR"]))
+        current_app.extensions["portal.calendar"] = cached
+    return cached[1]
 
 
 def init_app(app) -> None:
     database.prepare(app.config["DATABASE"]).close()
     app.teardown_appcontext(close_db)
     app.extensions["portal.catalog"] = catalog_module.load(app.config["CONTENT_DIR"])
-    app.extensions["portal.calendar"] = Calendar.default(cuti_bersama_libur=app.config["CUTI_BERSAMA_LIBUR"])
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     csrf.init_app(app)
     compress.init_app(app)

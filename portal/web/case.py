@@ -69,8 +69,11 @@ def case_context(complaint: dict) -> dict:
                                assignee_id=assignee)
     pejabat = _rows("SELECT DISTINCT u.id, u.display_name, u.jabatan FROM users u JOIN user_roles r ON r.user_id = u.id "
                     "WHERE r.role = 'pejabat' AND u.active = 1 ORDER BY u.display_name", [])
-    templates = _rows("SELECT id, title, body FROM reply_templates WHERE category = ? ORDER BY title",
-                      [complaint["category"]])
+    templates = catalog().templates_for(complaint["category"])
+    try:
+        chosen = templates[int(request.args.get("templat", ""))][1]
+    except (ValueError, IndexError):
+        chosen = None
     clocks = deadlines.clocks(complaint, events, catalog=catalog(), calendar=calendar())
     attachments = _rows("SELECT stored_name, original_name, mime, size FROM attachments WHERE complaint_id = ? "
                         "ORDER BY id", [cid])
@@ -79,7 +82,8 @@ def case_context(complaint: dict) -> dict:
     return dict(
         c=complaint, code=tracking.display(complaint["tracking_code"]), events=events, nota=nota[0] if nota else None,
         tembusan=tembusan, disposisi=disposisi, drafts=drafts, open_draft=open_draft, steps=steps,
-        step_codes={s.code for s in steps}, pejabat=pejabat, templates=templates, clocks=clocks,
+        step_codes={s.code for s in steps}, pejabat=pejabat, templates=templates, chosen_template=chosen,
+        clocks=clocks,
         today=now().date(), attachments=attachments, state=workflow.STATES[complaint["state"]],
         region=f"{desa.nama if desa else ''}, Kecamatan {kec.nama if kec else ''}",
         nik_masked=nik_rules.mask(complaint["nik"]) if complaint["nik"] else None,

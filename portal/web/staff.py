@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..domain import dashboard as dashboard_figures
 from ..domain import complaints, deadlines, inbox, outbox, regions, tracking, workflow
 from . import calendar, catalog, get_db, now
 from .auth import role_required
@@ -63,6 +64,18 @@ def index():
                            args=args, backlog=outbox.backlog(get_db()), states=workflow.STATES,
                            categories=catalog().categories, channels=catalog().channels,
                            kecamatan=regions.kecamatan_list())
+
+
+@bp.route("/dasbor")
+@role_required(*STAFF_ROLES)
+def dashboard():
+    today = now().date()
+    per_state, per_person = dashboard_figures.overdue(get_db(), catalog=catalog(), calendar=calendar(), today=today)
+    counts = inbox.state_counts(get_db())
+    return render_template("staff/dashboard.html", today=today,
+                           counts=[(s.label, counts.get(code, 0)) for code, s in workflow.STATES.items()],
+                           overdue_state=per_state, overdue_person=per_person,
+                           times=dashboard_figures.step_times(get_db(), calendar(), today))
 
 
 @bp.route("/catat", methods=["GET", "POST"])
