@@ -6,6 +6,8 @@ is decided there (workflow.check), again, inside the write transaction.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date, datetime
 from pathlib import Path
@@ -196,6 +198,26 @@ def take(ref, step):
                                **context), 422
     flash(message)
     return redirect(url_for("case.show", ref=ref), 303)
+
+
+@bp.route("/<ref>/jejak.csv")
+@role_required(*STAFF_ROLES)
+def audit_export(ref):
+    """The complaint's whole record of steps and staff access, as CSV for the office's files."""
+    complaint = load(ref)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["waktu", "jenis", "langkah_atau_tindakan", "oleh", "dari_status", "ke_status", "catatan"])
+    context = case_context(complaint)
+    for e in context["events"]:
+        writer.writerow([e["at"], "langkah", e["kind"], e["who"], e["from_state"] or "", e["to_state"] or "",
+                         e["note"] or ""])
+    for a in context["audit_rows"]:
+        writer.writerow([a["at"], "akses", a["action"], a["who"] or "", "", "", ""])
+    audit.record(get_db(), current_user.user.id, "unduh_jejak_audit", f"pengaduan {complaint['id']}", now())
+    response = current_app.response_class(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="jejak-{tracking.display(complaint["tracking_code"])}.csv"'
+    return response
 
 
 @bp.route("/<ref>/lampiran/<stored_name>")
