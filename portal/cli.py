@@ -56,12 +56,16 @@ def user_group():
               type=click.Choice(sorted(users.ROLES)), help="Role; repeat for several.")
 @click.option("--name", "display_name", default="", help="Full name shown in the portal.")
 @click.option("--jabatan", default=None, help="Official position, e.g. Kabid PIAK.")
+@click.option("--email", default="", help="Address for the daily digest of waiting complaints.")
 @click.password_option(help="Password (asked when not given).")
-def user_create_command(username, roles, display_name, jabatan, password):
+def user_create_command(username, roles, display_name, jabatan, email, password):
     """Create a staff account."""
+    db = _db()
     try:
-        users.create_user(_db(), username, password, display_name=display_name, roles=list(roles),
-                          jabatan=jabatan, now=_now())
+        user_id = users.create_user(db, username, password, display_name=display_name, roles=list(roles),
+                                    jabatan=jabatan, now=_now())
+        if email:
+            users.set_email(db, user_id, email, by=None, now=_now())
     except users.UserError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"Akun {username} dibuat dengan peran {', '.join(roles)}.")

@@ -75,7 +75,10 @@ def search(db, filters: Filters, *, roles=frozenset(), user_id: int | None = Non
     if filters.q and _fts_query(filters.q):
         where.append("c.id IN (SELECT rowid FROM search WHERE search MATCH ?)")
         params.append(_fts_query(filters.q))
-    order = "c.received_at ASC, c.id ASC" if filters.mine else "c.received_at DESC, c.id DESC"
+    # What waits for someone is a few thousand open complaints among a million closed ones: the
+    # unary + keeps SQLite from walking the received_at index over all of them (340 ms -> 7 ms
+    # with 1,000,000 rows, scripts/bench/inbox.py) and makes it use the state index instead.
+    order = "+c.received_at ASC, c.id ASC" if filters.mine else "c.received_at DESC, c.id DESC"
     sql = ("SELECT c.id, c.ref, c.tracking_code, c.received_at, c.state, c.category, c.channel, c.kecamatan "
            f"FROM complaints c {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {order} LIMIT ? OFFSET ?")
     cursor = db.execute(sql, params + [filters.per_page + 1, (max(filters.page, 1) - 1) * filters.per_page])

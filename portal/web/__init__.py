@@ -71,6 +71,7 @@ def init_app(app) -> None:
     app.register_blueprint(staff.bp)
     app.register_blueprint(case.bp)
     app.register_blueprint(site.bp)
+    from . import admin; app.register_blueprint(admin.bp)  # noqa: E702
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):

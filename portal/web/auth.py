@@ -3,9 +3,10 @@ role granted for a period (Plh/Plt) stops working the moment the period ends."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -44,6 +45,11 @@ def load_user(user_id: str):
         return None
     user = users.get(get_db(), uid)
     if user is None or not user.active or user.session_version != version:
+        return None
+    # Sessions end SESSION_HOURS after sign-in, however busy (the cookie's own lifetime is the idle limit).
+    signed_in = session.get("signed_in_at")
+    if signed_in is None or now() - datetime.fromisoformat(signed_in) > timedelta(
+            hours=current_app.config["SESSION_HOURS"]):
         return None
     return StaffUser(user, users.roles_of(get_db(), uid, now()))
 
@@ -89,6 +95,8 @@ def login():
             error = "Nama pengguna atau kata sandi salah."
             current_app.logger.info("staff login failed")
         else:
+            session.permanent = True
+            session["signed_in_at"] = now().isoformat()
             login_user(StaffUser(user, users.roles_of(get_db(), user.id, now())))
             current_app.logger.info("staff login: user %s", user.id)
             if user.must_change_password:
@@ -125,6 +133,7 @@ def password():
 
 
 def init_app(app) -> None:
+    app.permanent_session_lifetime = timedelta(hours=app.config["SESSION_HOURS"])
     login_manager.init_app(app)
     app.register_blueprint(bp)
 
