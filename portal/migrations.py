@@ -231,3 +231,49 @@ def m002_handling(db):
         BEGIN UPDATE search SET text = (SELECT body FROM complaints WHERE id = new.complaint_id)
               || ' ' || new.body WHERE rowid = new.complaint_id; END"""
     )
+
+
+@migrations()
+def m003_feedback_and_publication(db):
+    # The citizen's rating of the reply, worded as SKM elements (PermenPANRB 14/2017), 1-4 each.
+    db.execute(
+        """
+        CREATE TABLE ratings (
+            complaint_id INTEGER PRIMARY KEY REFERENCES complaints(id),
+            at TEXT NOT NULL,
+            penanganan INTEGER NOT NULL CHECK (penanganan BETWEEN 1 AND 4),
+            waktu INTEGER NOT NULL CHECK (waktu BETWEEN 1 AND 4),
+            perilaku INTEGER NOT NULL CHECK (perilaku BETWEEN 1 AND 4),
+            selesai INTEGER NOT NULL CHECK (selesai IN (0, 1)),
+            komentar TEXT
+        )"""
+    )
+    # The published version of a public complaint: redacted text checked by an operator.
+    # The original stays in complaints.body, for staff only.
+    db.execute(
+        """
+        CREATE TABLE publications (
+            complaint_id INTEGER PRIMARY KEY REFERENCES complaints(id),
+            public_number TEXT NOT NULL UNIQUE,
+            body TEXT NOT NULL,
+            reply TEXT NOT NULL,
+            approved_by INTEGER NOT NULL REFERENCES users(id),
+            approved_at TEXT NOT NULL,
+            withdrawn_at TEXT
+        )"""
+    )
+    # Retention erases the citizen's own words from events (information they added) but nothing
+    # else: the trigger lets an UPDATE through only when it clears `body` and changes nothing more.
+    db.execute("DROP TRIGGER events_no_update")
+    db.execute(
+        """CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        WHEN NOT (new.body IS NULL AND new.id = old.id AND new.complaint_id = old.complaint_id
+                  AND new.at = old.at AND new.kind = old.kind AND new.from_state IS old.from_state
+                  AND new.to_state IS old.to_state AND new.actor_id IS old.actor_id
+                  AND new.actor_role IS old.actor_role AND new.note IS old.note AND new.data IS old.data)
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"""
+    )
+    db.execute("ALTER TABLE complaints ADD COLUMN erased_at TEXT")
+    # The link in the reply e-mail that opens the rating form: random, not the tracking code.
+    db.execute("ALTER TABLE complaints ADD COLUMN feedback_token TEXT")
+    db.execute("CREATE UNIQUE INDEX complaints_feedback_token ON complaints(feedback_token)")

@@ -54,6 +54,7 @@ def form_for(step: str, staff: dict) -> dict:
                       "batas": (date.today() + timedelta(days=5)).isoformat()},
         "simpan_konsep": {"body": "Konsep."}, "ajukan_konsep": {"body": "Konsep."},
         "setujui": {}, "kembalikan": {"note": "Perbaiki."}, "kirim": {},
+        "buka_kembali": {"note": "Kami tangani ulang."}, "tetap_selesai": {"note": "Sudah sesuai ketentuan."},
     }[step]
 
 

@@ -264,7 +264,7 @@ class TimelineEntry:
     detail: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class PublicView:
     """What a tracking code shows: the citizen's own words and the office's public steps."""
     tracking_code: str
@@ -281,6 +281,7 @@ class PublicView:
     due: Deadline | None
     attachments: int
     reply: str | None = None
+    rating_token: str | None = None  # set when the citizen may rate the reply
 
 
 def public_view(db, complaint: dict, *, catalog: Catalog, calendar: Calendar) -> PublicView:

@@ -10,6 +10,7 @@ pressing the same button at once, the second finds the state already moved and i
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -293,8 +294,29 @@ def send_reply(db, complaint_id, actor: Actor, now, *, base_url: str, delivered_
             data = {"cara": delivered_by, "waktu": delivered_at.isoformat()}
         transition(db, complaint_id, "kirim", actor, now, body=reply[0], data={**data, "nomor_surat": reply[1]},
                    expected_state=expected_state)
+        token = secrets.token_urlsafe(16)
+        db.execute("UPDATE complaints SET feedback_token = ? WHERE id = ?", [token, complaint_id])
         _notify(db, complaint, now, base_url,
-                messages.reply(tracking.display(complaint["tracking_code"]), reply[0], reply[1], base_url))
+                messages.reply(tracking.display(complaint["tracking_code"]), reply[0], reply[1], base_url,
+                               f"{base_url.rstrip('/')}/pengaduan/nilai/{token}"))
+
+
+# ---------------------------------------------------------------- after the reply
+
+def reopen(db, complaint_id, actor: Actor, now, *, note: str, base_url: str, expected_state=None) -> None:
+    """The citizen said the problem is not solved and the operator agrees: handle it again."""
+    with write_transaction(db):
+        complaint = transition(db, complaint_id, "buka_kembali", actor, now, note=note, expected_state=expected_state)
+        _notify(db, complaint, now, base_url,
+                messages.reopened(tracking.display(complaint["tracking_code"]), note, base_url))
+
+
+def keep_closed(db, complaint_id, actor: Actor, now, *, note: str, base_url: str, expected_state=None) -> None:
+    """The operator keeps the complaint closed and tells the citizen why."""
+    with write_transaction(db):
+        complaint = transition(db, complaint_id, "tetap_selesai", actor, now, note=note, expected_state=expected_state)
+        _notify(db, complaint, now, base_url,
+                messages.kept_closed(tracking.display(complaint["tracking_code"]), note, base_url))
 
 
 def render_reply(text: str) -> str:

@@ -67,8 +67,22 @@ def withdrawn(code: str) -> tuple[str, str]:
             "Anda dianggap dicabut. Anda dapat menyampaikan pengaduan baru kapan saja.\n\n" + SIGNATURE)
 
 
-def reply(code: str, text: str, nomor: str, base_url: str) -> tuple[str, str]:
+def reply(code: str, text: str, nomor: str, base_url: str, rating_url: str) -> tuple[str, str]:
     return (f"Tanggapan atas pengaduan Anda (kode {code})",
             f"Nomor surat: {nomor}\n\n{text}\n\n" + _track_hint(code, base_url) +
-            "Bila tanggapan ini belum menyelesaikan masalah Anda, sampaikan melalui halaman pelacakan.\n\n"
-            + SIGNATURE)
+            "Mohon nilai tanggapan kami, dan beri tahu kami bila masalah Anda belum selesai:\n"
+            f"{rating_url}\n\n" + SIGNATURE)
+
+
+def reopened(code: str, note: str, base_url: str) -> tuple[str, str]:
+    return (f"Pengaduan Anda kami tangani kembali (kode {code})",
+            "Terima kasih atas penilaian Anda. Pengaduan Anda kami buka kembali dan kami tangani ulang.\n\n"
+            f"{note}\n\n" + _track_hint(code, base_url) + SIGNATURE)
+
+
+def kept_closed(code: str, note: str, base_url: str) -> tuple[str, str]:
+    return (f"Tanggapan lanjutan atas pengaduan Anda (kode {code})",
+            "Terima kasih atas penilaian Anda. Setelah kami tinjau ulang, pengaduan Anda kami nyatakan "
+            f"selesai dengan penjelasan berikut:\n\n{note}\n\n" + _track_hint(code, base_url) +
+            "Bila Anda tidak puas, Anda dapat menyampaikan pengaduan kepada Ombudsman Republik Indonesia "
+            "(www.ombudsman.go.id).\n\n" + SIGNATURE)

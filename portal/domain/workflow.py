@@ -29,6 +29,8 @@ STATES = {
         State("konsep", "open", "Konsep tanggapan menunggu persetujuan", "Sedang diproses"),
         State("disetujui", "open", "Tanggapan disetujui, siap dikirim", "Sedang diproses"),
         State("selesai", "closed", "Tanggapan terkirim", "Sudah ditanggapi"),
+        State("ditinjau_ulang", "open", "Pengadu menyatakan belum selesai; menunggu keputusan operator",
+              "Sedang ditinjau ulang"),
         State("dicabut", "closed", "Dianggap dicabut", "Dianggap dicabut"),
     )
 }
@@ -70,6 +72,11 @@ STEPS = {
         Step("kembalikan", "Kembalikan untuk diperbaiki", ("konsep",), "disposisi", ("kadis",), 6,
              needs_note=True),
         Step("kirim", "Kirim tanggapan", ("disetujui",), "selesai", ("operator",), 7),
+        # After the reply: the citizen may say it did not solve the problem; the operator decides.
+        Step("tidak_selesai", "Menyatakan masalah belum selesai", ("selesai",), "ditinjau_ulang", (CITIZEN,), 7),
+        Step("buka_kembali", "Buka kembali pengaduan", ("ditinjau_ulang",), "diterima", ("operator",), 2,
+             needs_note=True),
+        Step("tetap_selesai", "Tetap selesai", ("ditinjau_ulang",), "selesai", ("operator",), 7, needs_note=True),
     )
 }
 

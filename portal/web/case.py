@@ -95,6 +95,7 @@ def case_context(complaint: dict) -> dict:
         default_batas=default_batas, approved=handling.approved_reply(db, cid),
         reply_html=handling.render_reply((handling.approved_reply(db, cid) or ("",))[0]),
         audit_rows=audit.for_complaint(db, cid), roles=users.ROLES,
+        rating=complaints._one(db, "SELECT * FROM ratings WHERE complaint_id = ?", [cid]),
     )
 
 
@@ -175,6 +176,13 @@ def _take(step: str, complaint: dict):
         handling.send_reply(db, cid, me, moment, base_url=base_url, delivered_by=f.get("delivered_by"),
                             delivered_at=_datetime("delivered_at"), expected_state=expected)
         return "Tanggapan dikirim kepada pengadu."
+    if step == "buka_kembali":
+        handling.reopen(db, cid, me, moment, note=f.get("note", ""), base_url=base_url, expected_state=expected)
+        return "Pengaduan dibuka kembali dan kembali ke tahap telaah."
+    if step == "tetap_selesai":
+        handling.keep_closed(db, cid, me, moment, note=f.get("note", ""), base_url=base_url,
+                             expected_state=expected)
+        return "Pengaduan tetap selesai; pengadu diberi tahu alasannya."
     abort(404)
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
-from ..domain import complaints, tracking, uploads
+from ..domain import complaints, feedback, handling, tracking, uploads
 from . import calendar, catalog, get_db, limiter, now
 from .forms import AddInformationForm, ComplaintForm, TrackForm
 
@@ -106,7 +106,10 @@ def _look_up(typed: str):
                       "Periksa kembali setiap huruf dan angka.")
     if complaint is None:
         return None, f"Tidak ada pengaduan dengan kode {shown}. Periksa kembali kode Anda."
-    return complaints.public_view(get_db(), complaint, catalog=catalog(), calendar=calendar()), None
+    view = complaints.public_view(get_db(), complaint, catalog=catalog(), calendar=calendar())
+    if feedback.can_rate(get_db(), complaint):
+        view.rating_token = complaint["feedback_token"]
+    return view, None
 
 
 @bp.route("/lacak/informasi", methods=["POST"])
@@ -135,6 +138,38 @@ def add_information():
     view, _ = _look_up(info_form.code.data)
     return render_template("public/track.html", form=form, view=view, added=True,
                            info_form=AddInformationForm(code=info_form.code.data))
+
+
+@bp.route("/nilai/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_SUBMIT"], methods=["POST"])
+def rate(token):
+    """The rating form, reached from the link in the reply e-mail or from the tracking page."""
+    complaint = complaints._one(get_db(), "SELECT * FROM complaints WHERE feedback_token = ?", [token]) \
+        if len(token) < 64 else None
+    if complaint is None:
+        return render_template("error.html", title="Tautan penilaian tidak dikenal",
+                               message="Tautan ini tidak dikenal. Buka halaman pelacakan dan masukkan kode "
+                                       "pengaduan Anda."), 404
+    error = None
+    if request.method == "POST":
+        form = request.form
+        try:
+            scores = {k: int(form.get(k, "")) for k in feedback.QUESTIONS}
+        except ValueError:
+            scores = {}
+        try:
+            feedback.rate(get_db(), complaint["id"], scores=scores, solved=form.get("selesai") == "ya",
+                          comment=form.get("komentar", ""), now=now())
+        except feedback.AlreadyRated as exc:
+            error = str(exc)
+        except handling.HandlingError as exc:
+            error = str(exc)
+        else:
+            return render_template("public/rated.html", solved=form.get("selesai") == "ya")
+    rated = not feedback.can_rate(get_db(), complaint) and error is None
+    return render_template("public/rate.html", token=token, questions=feedback.QUESTIONS, scale=feedback.SCALE,
+                           error=error, rated=rated, code=tracking.display(complaint["tracking_code"]),
+                           form=request.form), 422 if error else 200
 
 
 @bp.route("/privasi")
