@@ -151,8 +151,25 @@ def daily_command(loop):
         time.sleep(600)
 
 
+@click.group("publikasi")
+def publication_group():
+    """The public list of complaints and replies."""
+
+
+@publication_group.command("export")
+@click.option("--ke", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder to write daftar.json into (default: PUBLIC_DATA_DIR).")
+@with_appcontext
+def publication_export_command(out_dir):
+    """Write the approved public items, without personal data, for the site."""
+    from .domain import publication
+    target = out_dir or current_app.config["PUBLIC_DATA_DIR"]
+    count = publication.export(_db(), current_app.extensions["portal.catalog"], target)
+    click.echo(f"{count} pengaduan publik ditulis ke {target}/daftar.json.")
+
+
 def init_app(app) -> None:
     mail.init_app(app)
     for command in (migrate_command, init_admin_command, user_group, outbox_group, withdraw_unanswered_command,
-                    reminders_group, daily_command):
+                    reminders_group, daily_command, publication_group):
         app.cli.add_command(command)

@@ -21,6 +21,8 @@ SETTINGS = (
     Setting("BASE_URL", "http://127.0.0.1:8000", "Public address of the site, used in links inside e-mail."),
     Setting("SITE_DIR", str(REPO_ROOT / "site"), "The built static site served at / (output of mkdocs build)."),
     Setting("CONTENT_DIR", str(REPO_ROOT / "content"), "The site's sources; the portal reads content/data/ (categories, SOP time standards)."),
+    Setting("PUBLIC_DATA_DIR", None, "Where the approved public complaints are exported for the site "
+            "(default CONTENT_DIR/data/pengaduan)."),
     Setting("MAIL_SERVER", "localhost", "SMTP server for outgoing e-mail."),
     Setting("MAIL_PORT", 25, "SMTP port."),
     Setting("MAIL_USE_TLS", False, "Use STARTTLS with the SMTP server."),
@@ -73,6 +75,7 @@ def finalise(config: dict) -> None:
     (data_dir / "uploads").mkdir(parents=True, exist_ok=True)
     config.setdefault("DATABASE", str(data_dir / "portal.db"))
     config["UPLOAD_DIR"] = str(data_dir / "uploads")
+    config["PUBLIC_DATA_DIR"] = config.get("PUBLIC_DATA_DIR") or str(Path(config["CONTENT_DIR"]) / "data" / "pengaduan")
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _stored_secret(data_dir / "secret_key")
     # Requests larger than all attachments plus the text are refused before parsing.

@@ -75,7 +75,7 @@ def test_config(data_dir, mail_port) -> dict:
         "TESTING": True, "MAIL_SUPPRESS_SEND": False, "DATA_DIR": str(data_dir), "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": mail_port,
         "MAIL_DEFAULT_SENDER": "pengaduan@contoh.id", "RATELIMIT_SUBMIT": "1000 per hour",
         "RATELIMIT_TRACK": "1000 per hour", "RATELIMIT_LOGIN": "1000 per hour",
-        "OUTBOX_RETRY_SECONDS": 0,
+        "OUTBOX_RETRY_SECONDS": 0, "PUBLIC_DATA_DIR": str(data_dir / "publik"),
     }
 
 

@@ -272,6 +272,7 @@ def approved_reply(db, complaint_id) -> tuple[str, str] | None:
 DELIVERY_MEANS = {
     "email": "E-mail", "whatsapp": "WhatsApp", "telepon": "Telepon", "surat": "Surat tercatat/pos",
     "diambil": "Diambil langsung di kantor", "sp4n-lapor": "Balasan di SP4N-LAPOR!", "media-sosial": "Media sosial",
+    "pelacakan": "Hanya di halaman pelacakan (pengadu tanpa kontak)",
 }
 
 

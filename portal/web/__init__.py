@@ -70,6 +70,8 @@ def init_app(app) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(case.bp)
+    from . import publication
+    app.register_blueprint(publication.bp)
     app.register_blueprint(site.bp)
     from . import admin; app.register_blueprint(admin.bp)  # noqa: E702
 
@@ -111,7 +113,7 @@ def init_app(app) -> None:
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         h.setdefault("X-Frame-Options", "DENY")
-        if request.blueprint in ("public", "staff", "auth", "case"):
+        if request.blueprint in ("public", "staff", "auth", "case", "publication", "admin"):
             # Pages with a person's complaint or staff data must not stay in shared caches.
             h["Cache-Control"] = "no-store"
         return response

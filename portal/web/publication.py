@@ -1,0 +1,59 @@
+"""Operator pages for the public list: check the redacted version beside the original, approve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..domain import audit, complaints, handling, publication, tracking
+from . import catalog, get_db, now
+from .auth import role_required
+from .case import actor, load
+
+bp = Blueprint("publication", __name__, url_prefix="/pengaduan/staf")
+
+
+def export_dir() -> Path:
+    return Path(current_app.config["PUBLIC_DATA_DIR"])
+
+
+@bp.route("/publikasi")
+@role_required("operator")
+def index():
+    db = get_db()
+    waiting = [dict(zip(("ref", "code", "received_at"), (r[0], tracking.display(r[1]), r[2]))) for r in db.execute(
+        "SELECT ref, tracking_code, received_at FROM complaints c WHERE visibility = 'publik' AND state = 'selesai' "
+        "AND erased_at IS NULL AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.complaint_id = c.id) "
+        "ORDER BY received_at LIMIT 200")]
+    published = publication.items(db, catalog())
+    return render_template("staff/publication_index.html", waiting=waiting, published=published)
+
+
+@bp.route("/p/<ref>/publikasi", methods=["GET", "POST"])
+@role_required("operator")
+def edit(ref):
+    db = get_db()
+    complaint = load(ref)
+    if not publication.publishable(db, complaint):
+        abort(404)
+    error = None
+    body, reply = publication.suggestion(db, complaint)
+    if request.method == "POST":
+        body, reply = request.form.get("body", ""), request.form.get("reply", "")
+        try:
+            number = publication.approve(db, complaint["id"], actor(), now(), body=body, reply=reply)
+        except (publication.NotPublishable, handling.HandlingError) as exc:
+            error = str(exc)
+        else:
+            publication.export(db, catalog(), export_dir())
+            flash(f"Disetujui untuk dipublikasikan dengan nomor {number}. Daftar pengaduan publik diperbarui; "
+                  "tampil di situs setelah situs dibangun ulang.")
+            return redirect(url_for("publication.index"), 303)
+    else:
+        audit.record(db, current_user.user.id, "lihat_pengaduan", f"pengaduan {complaint['id']} (publikasi)", now())
+    original_reply = complaints.events_of(db, complaint["id"])
+    original_reply = next((e["body"] for e in reversed(original_reply) if e["kind"] == "kirim"), "")
+    return render_template("staff/publication_edit.html", c=complaint, code=tracking.display(complaint["tracking_code"]),
+                           body=body, reply=reply, original_reply=original_reply, error=error), 422 if error else 200
