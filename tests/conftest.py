@@ -195,7 +195,7 @@ def session_smtp():
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
     site = tmp_path_factory.mktemp("build") / "site"
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
                    cwd=ROOT, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     return site
 

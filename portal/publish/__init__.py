@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .errors import DataError
 
-GENERATORS = ("portal.publish.sop", "portal.publish.materials", "portal.publish.sessions")
+GENERATORS = ("portal.publish.sop", "portal.publish.materials", "portal.publish.sessions",
+              "portal.publish.news")
 MANIFEST = ".generated"
 
 __all__ = ["DataError", "build"]
@@ -41,5 +42,7 @@ def build(content_dir: str | Path, preview: bool = False) -> list[Path]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             written.append(target)
-    manifest.write_text("\n".join(sorted(outputs)) + "\n")
+    listing = "\n".join(sorted(outputs)) + "\n"
+    if not manifest.exists() or manifest.read_text() != listing:
+        manifest.write_text(listing)
     return written
