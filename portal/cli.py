@@ -137,6 +137,9 @@ def daily_command(loop):
             catalog, calendar = _catalog_calendar()
             base_url = current_app.config["BASE_URL"]
             closed = handling.withdraw_unanswered(db, moment, catalog=catalog, calendar=calendar, base_url=base_url)
+            from .domain import retention
+            retention.apply(db, moment, years=current_app.config["RETENTION_YEARS"],
+                            upload_dir=current_app.config["UPLOAD_DIR"])
             queued = 0
             if calendar.is_working_day(moment.date()):
                 queued = reminders.send_all(db, catalog=catalog, calendar=calendar, now=moment, base_url=base_url)
@@ -168,8 +171,23 @@ def publication_export_command(out_dir):
     click.echo(f"{count} pengaduan publik ditulis ke {target}/daftar.json.")
 
 
+@click.group("retention")
+def retention_group():
+    """Erasing personal data after the retention period."""
+
+
+@retention_group.command("apply")
+@with_appcontext
+def retention_apply_command():
+    """Erase the personal data of complaints closed more than RETENTION_YEARS ago; keep the aggregates."""
+    from .domain import retention
+    count = retention.apply(_db(), _now(), years=current_app.config["RETENTION_YEARS"],
+                            upload_dir=current_app.config["UPLOAD_DIR"])
+    click.echo(f"Data pribadi {count} pengaduan dihapus.")
+
+
 def init_app(app) -> None:
     mail.init_app(app)
     for command in (migrate_command, init_admin_command, user_group, outbox_group, withdraw_unanswered_command,
-                    reminders_group, daily_command, publication_group):
+                    reminders_group, daily_command, publication_group, retention_group):
         app.cli.add_command(command)

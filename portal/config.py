@@ -23,6 +23,8 @@ SETTINGS = (
     Setting("CONTENT_DIR", str(REPO_ROOT / "content"), "The site's sources; the portal reads content/data/ (categories, SOP time standards)."),
     Setting("PUBLIC_DATA_DIR", None, "Where the approved public complaints are exported for the site "
             "(default CONTENT_DIR/data/pengaduan)."),
+    Setting("RETENTION_YEARS", 2, "Years after a complaint closes before its personal data is erased "
+            "(retention apply; the privacy notice promises 2)."),
     Setting("MAIL_SERVER", "localhost", "SMTP server for outgoing e-mail."),
     Setting("MAIL_PORT", 25, "SMTP port."),
     Setting("MAIL_USE_TLS", False, "Use STARTTLS with the SMTP server."),

@@ -70,8 +70,9 @@ def init_app(app) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(case.bp)
-    from . import publication
+    from . import privacy, publication
     app.register_blueprint(publication.bp)
+    app.register_blueprint(privacy.bp)
     app.register_blueprint(site.bp)
     from . import admin; app.register_blueprint(admin.bp)  # noqa: E702
 
@@ -113,7 +114,7 @@ def init_app(app) -> None:
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         h.setdefault("X-Frame-Options", "DENY")
-        if request.blueprint in ("public", "staff", "auth", "case", "publication", "admin"):
+        if request.blueprint in ("public", "staff", "auth", "case", "publication", "admin", "privacy"):
             # Pages with a person's complaint or staff data must not stay in shared caches.
             h["Cache-Control"] = "no-store"
         return response
