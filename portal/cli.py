@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 
 from . import db as database
 from .domain import handling, outbox, reminders, users
+from . import ops_cli
 from .mailer import mail, transport
 
 
@@ -147,6 +148,7 @@ def daily_command(loop):
                 db["job_runs"].upsert({"name": "daily", "day": moment.date().isoformat(), "at": moment.isoformat()},
                                       pk="name")
             click.echo(f"Tugas harian {moment.date()}: {closed} dicabut, {queued} ringkasan.")
+            click.echo(ops_cli.scheduled_backup(moment))  # backup and prune; reports a failure, never raises
         elif not loop:
             click.echo("Tugas harian sudah dijalankan hari ini atau belum waktunya.")
         if not loop:
@@ -189,5 +191,5 @@ def retention_apply_command():
 def init_app(app) -> None:
     mail.init_app(app)
     for command in (migrate_command, init_admin_command, user_group, outbox_group, withdraw_unanswered_command,
-                    reminders_group, daily_command, publication_group, retention_group):
+                    reminders_group, daily_command, publication_group, retention_group, *ops_cli.COMMANDS):
         app.cli.add_command(command)

@@ -25,6 +25,16 @@ SETTINGS = (
             "(default CONTENT_DIR/data/pengaduan)."),
     Setting("RETENTION_YEARS", 2, "Years after a complaint closes before its personal data is erased "
             "(retention apply; the privacy notice promises 2)."),
+    Setting("TRUSTED_PROXIES", 0, "Number of reverse proxies (nginx) in front of the portal whose X-Forwarded-For/-Proto "
+            "are trusted; 1 behind nginx, 0 when clients connect directly."),
+    Setting("BACKUP_DIR", "backups", "Where `flask --app portal backup` writes its dated archives; a relative path "
+            "is taken from the repository root."),
+    Setting("BACKUP_COPY_DIR", None, "Optional second destination (a mounted disk): each new archive is copied "
+            "there and pruned by the same schedule."),
+    Setting("BACKUP_KEEP_DAILY", 14, "Backups kept: the newest of each of this many most recent days."),
+    Setting("BACKUP_KEEP_MONTHLY", 12, "Backups kept as well: the newest of each of this many most recent months."),
+    Setting("BACKUP_MAX_AGE_HOURS", 26, "The health page (/pengaduan/sehat) warns when the last good backup is older."),
+    Setting("MIN_FREE_DISK_MB", 1024, "The health page warns when the data or backup disk has less free space."),
     Setting("MAIL_SERVER", "localhost", "SMTP server for outgoing e-mail."),
     Setting("MAIL_PORT", 25, "SMTP port."),
     Setting("MAIL_USE_TLS", False, "Use STARTTLS with the SMTP server."),

@@ -76,6 +76,7 @@ def test_config(data_dir, mail_port) -> dict:
         "MAIL_DEFAULT_SENDER": "pengaduan@contoh.id", "RATELIMIT_SUBMIT": "1000 per hour",
         "RATELIMIT_TRACK": "1000 per hour", "RATELIMIT_LOGIN": "1000 per hour",
         "OUTBOX_RETRY_SECONDS": 0, "PUBLIC_DATA_DIR": str(data_dir / "publik"),
+        "BACKUP_DIR": str(data_dir / "cadangan"),
     }
 
 

@@ -73,6 +73,8 @@ def init_app(app) -> None:
     from . import privacy, publication
     app.register_blueprint(publication.bp)
     app.register_blueprint(privacy.bp)
+    from . import health
+    health.init_app(app)  # GET /pengaduan/sehat; ProxyFix when TRUSTED_PROXIES
     app.register_blueprint(site.bp)
     from . import admin; app.register_blueprint(admin.bp)  # noqa: E702
 

@@ -1,0 +1,292 @@
+"""The production nginx configuration (deploy/nginx), run for real in front of the test portal.
+
+Debian's nginx runs as the current user from a configuration rendered into a temporary
+directory (`nginx -p DIR -c DIR/nginx.conf`, `daemon off`), on free loopback ports, with a
+self-signed certificate: HTTP redirects to HTTPS as in production, HTTPS serves the built
+site and proxies /pengaduan/ to the LiveServer (waitress). scripts/test installs nginx and
+openssl; without them these tests are skipped, saying why.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import importlib.util
+import re
+import shutil
+import sqlite3
+import ssl
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import ROOT, free_port, photo_bytes
+from test_e2e import fill_form, submit
+
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+OPENSSL = shutil.which("openssl")
+
+spec = importlib.util.spec_from_file_location("render_nginx", ROOT / "deploy" / "nginx" / "render.py")
+render_nginx = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(render_nginx)
+
+CATCH_CSP = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation',
+    e => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + e.sourceFile + ':' + e.lineNumber));
+"""
+
+
+class Nginx:
+    def __init__(self, tmp: Path, live_server):
+        self.tmp = tmp
+        self.http_port, self.https_port = free_port(), free_port()
+        self.url = f"https://127.0.0.1:{self.https_port}"
+        self.http_url = f"http://127.0.0.1:{self.http_port}"
+        self.conf = tmp / "conf"
+        self.errors = tmp / "galat"
+        result = live_server.flask("error-pages", str(self.errors))
+        assert result.returncode == 0, result.stderr
+        subprocess.run([OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                        "-keyout", str(tmp / "key.pem"), "-out", str(tmp / "cert.pem")],
+                       check=True, capture_output=True)
+        render_nginx.render(self.conf, site_dir=live_server.tmp / "site", errors_dir=self.errors,
+                            portal=f"127.0.0.1:{live_server.port}", server_name="127.0.0.1",
+                            http_listen=f"127.0.0.1:{self.http_port}", https_listen=f"127.0.0.1:{self.https_port}",
+                            cert=str(tmp / "cert.pem"), key=str(tmp / "key.pem"), standalone=True)
+        self.process = None
+
+    def start(self):
+        check = subprocess.run([NGINX, "-t", "-p", str(self.conf), "-c", str(self.conf / "nginx.conf")],
+                               capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
+        self.process = subprocess.Popen([NGINX, "-p", str(self.conf), "-c", str(self.conf / "nginx.conf")],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            assert self.process.poll() is None, self.process.stderr.read().decode()
+            try:
+                self.request("GET", "/")
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("nginx did not start within 15 s")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+    def request(self, method, path, body=None, headers=None, tls=True):
+        if tls:
+            conn = http.client.HTTPSConnection("127.0.0.1", self.https_port, timeout=30,
+                                               context=ssl._create_unverified_context())
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            conn.close()
+
+
+@pytest.fixture(scope="module")
+def nginx(tmp_path_factory, live_server):
+    if NGINX is None:
+        pytest.skip("nginx is not installed (scripts/test installs Debian's nginx)")
+    if OPENSSL is None:
+        pytest.skip("openssl is not installed (scripts/test installs it, for the test certificate)")
+    server = Nginx(tmp_path_factory.mktemp("nginx"), live_server)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def tls_page(browser, nginx):
+    context = browser.new_context(ignore_https_errors=True, viewport={"width": 360, "height": 740}, locale="id-ID")
+    context.add_init_script(CATCH_CSP)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+SECURITY = {"x-content-type-options": "nosniff", "referrer-policy": "same-origin",
+            "permissions-policy": "camera=(), microphone=(), geolocation=()", "x-frame-options": "DENY"}
+
+
+def assert_security_headers(headers, *, https=True):
+    for name, value in SECURITY.items():
+        assert headers.get_all(name) == [value], name
+    csp = headers.get_all("content-security-policy")
+    assert csp and len(csp) == 1, csp
+    assert "frame-ancestors 'none'" in csp[0] and "unsafe-inline" not in csp[0] and "unsafe-eval" not in csp[0]
+    assert ("strict-transport-security" in headers) == https
+    assert "nginx/" not in (headers.get("server") or "")  # no version number
+
+
+def site_pages(site: Path) -> list[str]:
+    pages = sorted("/" + str(p.parent.relative_to(site)) + "/" for p in site.rglob("index.html"))
+    return [p.replace("/./", "/") for p in pages]
+
+
+def test_site_pages_are_served_by_nginx_with_gzip_caching_and_headers(nginx, built_site):
+    pages = site_pages(built_site)
+    assert "/" in pages and len(pages) >= 2
+    for path in pages:
+        status, headers, body = nginx.request("GET", path, headers={"Accept-Encoding": "gzip"})
+        assert status == 200, path
+        assert headers["content-encoding"] == "gzip", path
+        assert headers["cache-control"] == "no-cache"
+        assert_security_headers(headers)
+        assert gzip.decompress(body) == (built_site / path.lstrip("/") / "index.html").read_bytes()
+
+    bundles = [p for p in built_site.glob("assets/**/*.min.*") if re.search(r"\.[0-9a-f]{8}\.min\.(js|css)$", p.name)]
+    assert bundles
+    for bundle in bundles:
+        status, headers, _ = nginx.request("GET", "/" + str(bundle.relative_to(built_site)))
+        assert status == 200 and headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert_security_headers(headers)
+
+    status, headers, body = nginx.request("GET", "/tidak-ada/")
+    assert status == 404 and body == (built_site / "404.html").read_bytes()
+    assert_security_headers(headers)
+
+
+def test_http_redirects_to_https_without_hsts(nginx):
+    status, headers, _ = nginx.request("GET", "/layanan/?a=1", tls=False)
+    assert status == 301
+    assert headers["location"] == f"{nginx.url}/layanan/?a=1"
+    assert "strict-transport-security" not in headers
+
+
+def test_plain_http_configuration_sends_no_hsts(tmp_path, built_site):
+    (tmp_path / "413.html").write_text('<p class="x">Berkas terlalu besar $1 \\</p>')
+    render_nginx.render(tmp_path / "plain", site_dir=built_site, errors_dir=tmp_path, tls=False,
+                        http_listen="127.0.0.1:1")
+    text = (tmp_path / "plain" / "site.conf").read_text()
+    assert "ssl" not in text and "return 301" not in text
+    # HSTS is sent from a map on $scheme: empty (so not sent at all) for http.
+    assert 'return 413 "<p class=\\"x\\">Berkas terlalu besar &#36;1 \\\\</p>";' in (tmp_path / "plain" / "locations.conf").read_text()
+    assert re.search(r'map \$scheme \$dk_hsts \{\s*https\s+"max-age=\d+";\s*default\s+"";', text)
+
+
+def test_portal_through_nginx_keeps_its_policy_and_gets_hsts(nginx, live_server):
+    status, headers, body = nginx.request("GET", "/pengaduan/")
+    assert status == 200 and b"Kirim pengaduan" in body
+    assert_security_headers(headers)
+    # nginx's copies of the portal's pages carry the very policy the portal sends.
+    assert headers["content-security-policy"] == render_nginx.PORTAL_CSP
+    status, headers, _ = nginx.request("GET", "/pengaduan")
+    assert status == 301 and headers["location"].endswith("/pengaduan/")
+
+
+def test_client_max_body_size_matches_the_portal(nginx, app):
+    text = (nginx.conf / "locations.conf").read_text()
+    mb = int(re.search(r"client_max_body_size (\d+)m;", text).group(1))
+    assert mb * 1024 * 1024 == app.config["MAX_CONTENT_LENGTH"]
+
+
+def test_oversized_upload_is_refused_by_nginx_with_the_indonesian_page(nginx, app):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"lampiran\"; filename=\"besar.jpg\"\r\n"
+            f"Content-Type: image/jpeg\r\n\r\n").encode() + b"\0" * (limit + 1024) + f"\r\n--{boundary}--\r\n".encode()
+    status, headers, page = nginx.request("POST", "/pengaduan/", body=body,
+                                          headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert status == 413
+    assert page == (nginx.errors / "413.html").read_bytes()
+    text = page.decode()
+    assert "Berkas terlalu besar" in text and f"{app.config['MAX_FILE_MB']} MB" in text
+    assert_security_headers(headers)
+    assert headers["content-security-policy"] == render_nginx.PORTAL_CSP
+
+
+def test_oversized_upload_in_the_browser_shows_the_indonesian_page(browser, nginx, live_server, app):
+    # Without JavaScript, as on a phone that has it off: the form posts the huge file as it is.
+    context = browser.new_context(ignore_https_errors=True, java_script_enabled=False,
+                                  viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(nginx.url + "/pengaduan/")
+    fill_form(page, desa_label="Karangsoko")
+    page.get_by_label("Lampiran (tidak wajib)").set_input_files(
+        {"name": "video.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8" + b"\0" * app.config["MAX_CONTENT_LENGTH"]})
+    page.get_by_role("button", name="Kirim pengaduan").click()
+    expect(page.get_by_role("heading", name="Berkas terlalu besar")).to_be_visible()
+    context.close()
+
+
+def test_complaint_filed_through_nginx_in_chromium(tls_page, nginx, live_server):
+    tls_page.goto(nginx.url + "/pengaduan/")
+    fill_form(tls_page, photo=photo_bytes(), body="Pengaduan lewat nginx: akta kelahiran belum jadi.")
+    code = submit(tls_page)
+    assert tls_page.url.startswith(nginx.url + "/pengaduan/")
+    assert tls_page.evaluate("window.__csp") == []
+    conn = sqlite3.connect(live_server.data_dir / "portal.db")
+    try:
+        row = conn.execute("SELECT body, (SELECT count(*) FROM attachments a WHERE a.complaint_id = c.id) "
+                           "FROM complaints c WHERE tracking_code = ?", [code.replace("-", "")]).fetchone()
+    finally:
+        conn.close()
+    assert row == ("Pengaduan lewat nginx: akta kelahiran belum jadi.", 1)
+
+
+def test_site_pages_run_their_scripts_under_the_csp(tls_page, nginx, built_site):
+    deepest = max(site_pages(built_site), key=lambda p: p.count("/"))
+    for path in ("/", "/layanan-pengaduan/", deepest, "/tidak-ada/"):
+        tls_page.goto(nginx.url + path)
+        # Material's bundle ran (it swaps the html element's no-js class) and its inline helpers exist.
+        expect(tls_page.locator("html")).not_to_have_class(re.compile(r"\bno-js\b"))
+        assert tls_page.evaluate("typeof __md_get") == "function", path
+        assert tls_page.evaluate("window.__csp") == [], path
+    # The search runs in a worker and fetches its index: both allowed by the policy.
+    tls_page.goto(nginx.url + "/")
+    search = tls_page.locator("input[data-md-component=search-query]")
+    if search.count():
+        tls_page.keyboard.press("/")
+        search.press_sequentially("pengaduan", delay=50)
+        expect(tls_page.locator(".md-search-result__item").first).to_be_visible(timeout=15000)
+    assert tls_page.evaluate("window.__csp") == []
+
+
+def test_csp_rendering_refuses_what_a_hash_cannot_allow(tmp_path):
+    (tmp_path / "index.html").write_text('<script>a()</script><script type="application/json">{}</script>'
+                                         '<script src="x.js"></script>')
+    assert render_nginx.inline_script_hashes(tmp_path) == \
+        ["'sha256-" + __import__("base64").b64encode(__import__("hashlib").sha256(b"a()").digest()).decode() + "'"]
+    (tmp_path / "tabel.html").write_text('<td style="text-align: right;">1</td><style>p{}</style>')
+    csp = render_nginx.site_csp(tmp_path)
+    style_src = re.search(r"style-src ([^;]*);", csp).group(1).split()
+    assert style_src[:2] == ["'self'", "'unsafe-hashes'"] and len(style_src) == 4
+    assert "'sha256-" + __import__("base64").b64encode(
+        __import__("hashlib").sha256(b"text-align: right;").digest()).decode() + "'" in style_src
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "index.html").write_text('<button onclick="x()">x</button>')
+    with pytest.raises(render_nginx.SiteError, match="sub/index.html: inline event handler onclick="):
+        render_nginx.inline_script_hashes(tmp_path)
+
+
+def test_rate_limits_count_the_forwarded_client_only_when_trusted(tmp_path, smtp):
+    from conftest import test_config
+    from portal import create_app
+
+    def lookups(trusted: int) -> list[int]:
+        app = create_app({**test_config(tmp_path / f"d{trusted}", smtp.port), "RATELIMIT_TRACK": "2 per hour",
+                          "TRUSTED_PROXIES": trusted})
+        client = app.test_client()
+        html = client.get("/pengaduan/lacak").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        codes = []
+        # nginx appends the address it sees; a client may send its own X-Forwarded-For first.
+        for forwarded in ("10.0.0.1", "10.0.0.1", "10.0.0.1", "10.0.0.2", "9.9.9.9, 10.0.0.2", "10.0.0.2"):
+            codes.append(client.post("/pengaduan/lacak", data={"code": "ABCD", "csrf_token": token},
+                                     headers={"X-Forwarded-For": forwarded}).status_code)
+        return codes
+
+    assert [c == 429 for c in lookups(1)] == [False, False, True, False, False, True]
+    assert [c == 429 for c in lookups(0)] == [False, False, True, True, True, True]
