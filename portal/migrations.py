@@ -277,3 +277,69 @@ def m003_feedback_and_publication(db):
     # The link in the reply e-mail that opens the rating form: random, not the tracking code.
     db.execute("ALTER TABLE complaints ADD COLUMN feedback_token TEXT")
     db.execute("CREATE UNIQUE INDEX complaints_feedback_token ON complaints(feedback_token)")
+
+
+@migrations()
+def m003_population(db):
+    # One row per imported kecamatan report. A corrected file for the same kecamatan and period
+    # replaces the old report: the old row stays (with its figures) and points to its successor.
+    db.execute(
+        """
+        CREATE TABLE population_reports (
+            id INTEGER PRIMARY KEY,
+            kecamatan TEXT NOT NULL,
+            periode TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL,
+            user_id INTEGER REFERENCES users(id),
+            filename TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            row_counts TEXT NOT NULL,
+            replaced_by INTEGER REFERENCES population_reports(id),
+            replaced_at TEXT
+        )"""
+    )
+    db.execute("CREATE UNIQUE INDEX population_reports_current ON population_reports(periode, kecamatan) "
+               "WHERE replaced_by IS NULL")
+    # Long format: one figure per row; kategori is '' for topics without a category list.
+    db.execute(
+        """
+        CREATE TABLE population_figures (
+            report_id INTEGER NOT NULL REFERENCES population_reports(id),
+            topic TEXT NOT NULL,
+            kode_desa TEXT NOT NULL,
+            kategori TEXT NOT NULL DEFAULT '',
+            field TEXT NOT NULL,
+            value INTEGER NOT NULL CHECK (value >= 0),
+            PRIMARY KEY (report_id, topic, kode_desa, kategori, field)
+        ) WITHOUT ROWID"""
+    )
+    # SIAK's aggregate export for a period, for the consolidation; same replacement rule.
+    db.execute(
+        """
+        CREATE TABLE population_siak_imports (
+            id INTEGER PRIMARY KEY,
+            periode TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL,
+            user_id INTEGER REFERENCES users(id),
+            filename TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            rows INTEGER NOT NULL,
+            replaced_by INTEGER REFERENCES population_siak_imports(id),
+            replaced_at TEXT
+        )"""
+    )
+    db.execute("CREATE UNIQUE INDEX population_siak_current ON population_siak_imports(periode) "
+               "WHERE replaced_by IS NULL")
+    db.execute(
+        """
+        CREATE TABLE population_siak_figures (
+            import_id INTEGER NOT NULL REFERENCES population_siak_imports(id),
+            topic TEXT NOT NULL,
+            kode_desa TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value INTEGER NOT NULL CHECK (value >= 0),
+            PRIMARY KEY (import_id, topic, kode_desa, field)
+        ) WITHOUT ROWID"""
+    )

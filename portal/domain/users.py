@@ -23,6 +23,7 @@ ROLES = {
     "kadis": "Kepala Dinas",
     "pejabat": "Pejabat penanggap",
     "admin": "Administrator",
+    "data": "Petugas data kependudukan",
 }
 
 MIN_PASSWORD = 10

@@ -75,6 +75,8 @@ def init_app(app) -> None:
     app.register_blueprint(privacy.bp)
     from . import health
     health.init_app(app)  # GET /pengaduan/sehat; ProxyFix when TRUSTED_PROXIES
+    from . import population
+    app.register_blueprint(population.bp)
     app.register_blueprint(site.bp)
     from . import admin; app.register_blueprint(admin.bp)  # noqa: E702
 

@@ -69,6 +69,12 @@ def role_required(*roles: str):
     return decorator
 
 
+def home_endpoint(roles) -> str:
+    """Where a member of staff lands: the complaint inbox, or the population data for an
+    account that only handles population data."""
+    return "population.index" if roles and not set(roles) - {"data"} else "staff.index"
+
+
 class LoginForm(FlaskForm):
     username = StringField("Nama pengguna", validators=[DataRequired("Nama pengguna wajib diisi.")])
     password = PasswordField("Kata sandi", validators=[DataRequired("Kata sandi wajib diisi.")])
@@ -101,7 +107,7 @@ def login():
             current_app.logger.info("staff login: user %s", user.id)
             if user.must_change_password:
                 return redirect(url_for("auth.password"))
-            return redirect(url_for("staff.index"))
+            return redirect(url_for(home_endpoint(users.roles_of(get_db(), user.id, now()))))
     return render_template("staff/login.html", form=form, error=error)
 
 
@@ -128,7 +134,7 @@ def password():
             else:
                 login_user(StaffUser(users.get(get_db(), current_user.user.id), current_user.roles))
                 flash("Kata sandi telah diganti.")
-                return redirect(url_for("staff.index"))
+                return redirect(url_for(home_endpoint(current_user.roles)))
     return render_template("staff/password.html", form=form, error=error)
 
 

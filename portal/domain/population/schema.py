@@ -77,3 +77,11 @@ def period_end(period: str) -> date:
     month = 6 if m["semester"] == "1" else 12 if m["semester"] else int(m["month"])
     next_month = date(year + (month == 12), month % 12 + 1, 1)
     return date.fromordinal(next_month.toordinal() - 1)
+
+
+def csv_header(topic: Topic) -> tuple[str, ...]:
+    """The header row of a topic's CSV: kode_desa, [the category column,] the figure columns."""
+    return ("kode_desa", *((topic.category_column,) if topic.categories else ()), *topic.columns)
+
+
+META_KEYS = ("periode", "tanggal_potong", "sumber", "contoh")
