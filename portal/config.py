@@ -35,6 +35,8 @@ SETTINGS = (
     Setting("BACKUP_KEEP_MONTHLY", 12, "Backups kept as well: the newest of each of this many most recent months."),
     Setting("BACKUP_MAX_AGE_HOURS", 26, "The health page (/pengaduan/sehat) warns when the last good backup is older."),
     Setting("MIN_FREE_DISK_MB", 1024, "The health page warns when the data or backup disk has less free space."),
+    Setting("REPORT_MIN_COUNT", 3, "Annual complaint report: counts below this in a breakdown (month, channel, category, "
+            "kecamatan, reason) are shown as \"< N\"."),
     Setting("MAIL_SERVER", "localhost", "SMTP server for outgoing e-mail."),
     Setting("MAIL_PORT", 25, "SMTP port."),
     Setting("MAIL_USE_TLS", False, "Use STARTTLS with the SMTP server."),

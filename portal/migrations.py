@@ -343,3 +343,26 @@ def m003_population(db):
             PRIMARY KEY (import_id, topic, kode_desa, field)
         ) WITHOUT ROWID"""
     )
+
+
+@migrations()
+def m004_reports(db):
+    # The Kepala Dinas's approval of an annual complaint report: of exactly the figures whose hash
+    # is stored. A re-export with other figures is a draft again until approved anew.
+    db.execute(
+        """
+        CREATE TABLE report_approvals (
+            id INTEGER PRIMARY KEY,
+            tahun INTEGER NOT NULL,
+            figures_sha256 TEXT NOT NULL,
+            approved_by INTEGER NOT NULL REFERENCES users(id),
+            jabatan TEXT NOT NULL,
+            approved_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX report_approvals_tahun ON report_approvals(tahun, id)")
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"""CREATE TRIGGER report_approvals_no_{action.lower()} BEFORE {action} ON report_approvals
+            BEGIN SELECT RAISE(ABORT, 'report approvals are append-only'); END"""
+        )

@@ -77,8 +77,11 @@ def init_app(app) -> None:
     health.init_app(app)  # GET /pengaduan/sehat; ProxyFix when TRUSTED_PROXIES
     from . import population
     app.register_blueprint(population.bp)
+    from . import reports
+    app.register_blueprint(reports.bp)  # /pengaduan/staf/laporan/
     app.register_blueprint(site.bp)
-    from . import admin; app.register_blueprint(admin.bp)  # noqa: E702
+    from . import admin
+    app.register_blueprint(admin.bp)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
