@@ -20,7 +20,7 @@ from .errors import DataError
 
 GENERATORS = ("portal.publish.sop", "portal.publish.materials", "portal.publish.sessions",
               "portal.publish.news", "portal.publish.complaints_list",
-              "portal.publish.complaint_report")
+              "portal.publish.profile", "portal.publish.complaint_report")
 MANIFEST = ".generated"
 
 __all__ = ["DataError", "build"]

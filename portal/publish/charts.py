@@ -36,9 +36,12 @@ def _svg(title: str, desc: str, height: int, body: list[str]) -> str:
 
 
 def bars(title: str, labels: list[str], series: list[tuple[str, list[float]]], *, decimals: int = 0,
-         unit: str = "") -> str:
-    """Horizontal bars, one group per label and one bar per series (at most two series)."""
-    label_w, row_h, bar_h = 170, 14 + 16 * len(series), 14
+         unit: str = "", label_chars: int = 22) -> str:
+    """Horizontal bars, one group per label and one bar per series (at most two series).
+
+    Labels are cut at label_chars characters; the label column widens with it (about 7.7 px
+    a character), so long category names (education, occupation) can be shown whole."""
+    label_w, row_h, bar_h = max(170, round(label_chars * 7.7)), 14 + 16 * len(series), 14
     top = 30 if len(series) > 1 else 8
     height = top + row_h * len(labels) + 8
     peak = max([v for _, values in series for v in values] + [1])
@@ -53,7 +56,7 @@ def bars(title: str, labels: list[str], series: list[tuple[str, list[float]]], *
     for row, label in enumerate(labels):
         y = top + row * row_h
         body.append(f'<text x="{label_w - 8}" y="{y + row_h / 2 + 5:.0f}" text-anchor="end" fill="{INK}">'
-                    f'{escape(label[:22])}</text>')
+                    f'{escape(label[:label_chars])}</text>')
         for i, (_, values) in enumerate(series):
             w = plot_w * values[row] / peak
             by = y + 4 + i * 16
@@ -103,7 +106,9 @@ def table(headers: list[str], rows: list[list], *, align_right_from: int = 1) ->
     return "\n".join(lines) + "\n"
 
 
-def figure(svg_path: str, alt: str, headers: list[str], rows: list[list], caption: str = "") -> str:
+def figure(svg_path: str, alt: str, headers: list[str], rows: list[list], caption: str = "", *,
+           align_right_from: int = 1) -> str:
     """Markdown that shows the chart and, right after it, its data table."""
     cap = f"\n*{escape(caption)}*\n" if caption else ""
-    return f"![{escape(alt)}]({svg_path}){{ loading=lazy }}\n{cap}\n{table(headers, rows)}\n"
+    return (f"![{escape(alt)}]({svg_path}){{ loading=lazy }}\n{cap}\n"
+            f"{table(headers, rows, align_right_from=align_right_from)}\n")

@@ -32,7 +32,8 @@ APPROVAL_EXEMPT = ("sosialisasi/materi/index.md",)
 # Generated pages whose generator may not produce them (yet): their nav entry is dropped
 # when the page is absent, instead of failing the build.
 OPTIONAL_NAV = ("sop/index.md", "sosialisasi/materi/index.md", "sosialisasi/jadwal.md",
-                "sosialisasi/laporan.md", "pengaduan-publik/index.md", "laporan/index.md")
+                "sosialisasi/laporan.md", "pengaduan-publik/index.md", "profil-kependudukan/index.md",
+                "data-kependudukan/index.md", "laporan/index.md")
 
 # The same pattern MkDocs uses to find front matter.
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
