@@ -28,7 +28,7 @@ from pathlib import Path
 
 import markdown
 
-from . import charts
+from . import charts, pdfcache
 from .errors import DataError
 from .materials import OFFICE, tanggal_panjang
 
@@ -361,19 +361,7 @@ def _pdf(content_dir: Path, tahun: int, html_text: str) -> bytes:
     import weasyprint
 
     key = hashlib.sha256("\0".join((LAYOUT_VERSION, weasyprint.__version__, html_text)).encode()).hexdigest()[:20]
-    cache = content_dir / CACHE_DIR
-    cached = cache / f"{tahun}.{key}.pdf"
-    if cached.is_file():
-        return cached.read_bytes()
-    pdf = render_pdf(html_text)
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        for old in cache.glob(f"{tahun}.*.pdf"):
-            old.unlink(missing_ok=True)
-        cached.write_bytes(pdf)
-    except OSError:
-        pass  # a read-only checkout still builds; it renders every time
-    return pdf
+    return pdfcache.cached(content_dir / CACHE_DIR, str(tahun), key, lambda: render_pdf(html_text))
 
 
 # --------------------------------------------------------------------------- the index

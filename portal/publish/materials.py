@@ -39,6 +39,7 @@ import segno
 import yaml
 from babel.dates import format_date
 
+from . import pdfcache
 from .errors import DataError
 
 OFFICE = "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Trenggalek"
@@ -354,19 +355,8 @@ def _cache_key(material: Material, url: str) -> str:
 
 def _pdf(content_dir: Path, material: Material, url: str) -> bytes:
     """The material's PDF from the cache, or rendered (and cached) when its inputs changed."""
-    cache = content_dir / CACHE_DIR
-    cached = cache / f"{material.slug}.{_cache_key(material, url)}.pdf"
-    if cached.is_file():
-        return cached.read_bytes()
-    pdf = render_pdf(material, url)
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        for old in cache.glob(f"{material.slug}.*.pdf"):
-            old.unlink(missing_ok=True)
-        cached.write_bytes(pdf)
-    except OSError:
-        pass  # a read-only checkout still builds; it just renders every time
-    return pdf
+    return pdfcache.cached(content_dir / CACHE_DIR, material.slug, _cache_key(material, url),
+                           lambda: render_pdf(material, url))
 
 
 def md_text(text: str) -> str:

@@ -59,11 +59,11 @@ import markdown
 
 from ..domain import regions
 from ..domain.population import schema
-from . import charts
+from . import charts, pdfcache
 from .charts import angka, persen
 from .errors import DataError
 from .materials import OFFICE, LineDict, load_yaml, md_text, parse_date
-from .profile_data import (Library, Period, dependency_ratio, growth_rate, per_mille, period_label, sex_ratio, share,
+from .profile_data import (Library, Period, dependency_ratio, growth_rate, per_mille, sex_ratio, share,
                            tanggal)
 
 PROFILE_DIR = "profil-kependudukan"
@@ -834,20 +834,8 @@ def _pdf(content_dir: Path, profile: Profile) -> bytes:
     for part in (LAYOUT_VERSION, weasyprint.__version__, markdown.__version__, document):
         h.update(part.encode())
         h.update(b"\0")
-    cache = Path(content_dir) / CACHE_DIR
-    stem = str(profile.e.tahun)
-    cached = cache / f"{stem}.{h.hexdigest()[:20]}.pdf"
-    if cached.is_file():
-        return cached.read_bytes()
-    pdf = render_pdf(document)
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        for old in cache.glob(f"{stem}.*.pdf"):
-            old.unlink(missing_ok=True)
-        cached.write_bytes(pdf)
-    except OSError:
-        pass  # a read-only checkout still builds; it just renders every time
-    return pdf
+    return pdfcache.cached(Path(content_dir) / CACHE_DIR, str(profile.e.tahun), h.hexdigest()[:20],
+                           lambda: render_pdf(document))
 
 
 # --------------------------------------------------------------------------- index pages
