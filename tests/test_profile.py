@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from portal.domain import regions
 from portal.domain.population import demo, schema
 from portal.publish import DataError, profile
+from portal.publish import profile_data
 from portal.publish.profile_data import Library, read_period
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -236,7 +237,7 @@ def test_recap_shows_the_latest_period(public, demo_files):
     latest = sorted(demo_files, key=schema.period_end)[-1]
     page = public["data-kependudukan/index.md"]
     total = sum(int(r["jumlah"]) for r in rows(demo_files[latest]["penduduk.csv"]))
-    assert f"{profile.period_label(latest)}" in page and f"{total:,}".replace(",", ".") in page
+    assert f"{profile_data.period_label(latest)}" in page and f"{total:,}".replace(",", ".") in page
     for kec in regions.kecamatan_list():
         assert f"| {kec.nama} |" in page
     csv_rows = rows(public[f"data-kependudukan/rekap-{latest}.csv"])
