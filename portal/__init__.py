@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
 
@@ -24,6 +25,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # a citizen may take long to write; the token lives with the session
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops > 0:
+        # nginx sets X-Forwarded-For and X-Forwarded-Proto; trust exactly that many hops, so that
+        # rate limits count clients, not the proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from . import cli, web
     web.init_app(app)

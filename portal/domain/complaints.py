@@ -209,24 +209,21 @@ def _attach(db, complaint_id, event_id, files, stored, now) -> None:
 
 def find_by_code(db, typed_code: str) -> dict | None:
     """The complaint with this tracking code, or None; `typed_code` may be loosely typed."""
-    return _one(db, "SELECT * FROM complaints WHERE tracking_code = ?", [tracking.normalise(typed_code)])
+    return one(db, "SELECT * FROM complaints WHERE tracking_code = ?", [tracking.normalise(typed_code)])
 
 
 def get(db, complaint_id: int) -> dict | None:
-    return _one(db, "SELECT * FROM complaints WHERE id = ?", [complaint_id])
+    return one(db, "SELECT * FROM complaints WHERE id = ?", [complaint_id])
 
 
 def events_of(db, complaint_id: int) -> list[dict]:
     """A complaint's events in order, as dicts."""
-    cursor = db.execute("SELECT * FROM events WHERE complaint_id = ? ORDER BY at, id", [complaint_id])
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]
+    return list(db.query("SELECT * FROM events WHERE complaint_id = ? ORDER BY at, id", [complaint_id]))
 
 
-def _one(db, sql: str, params: list) -> dict | None:
-    cursor = db.execute(sql, params)
-    row = cursor.fetchone()
-    return dict(zip([c[0] for c in cursor.description], row)) if row else None
+def one(db, sql: str, params: list) -> dict | None:
+    """The first row of a query as a dict, or None."""
+    return next(db.query(sql, params), None)
 
 
 def add_information(db, complaint: dict, text: str, files: list[uploads.CleanFile], *,

@@ -20,7 +20,7 @@ import markdown as md
 from ..db import write_transaction
 from . import deadlines, messages, outbox, tracking, workflow
 from .catalog import Catalog
-from .complaints import events_of
+from .complaints import events_of, get as get_complaint
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,10 @@ class HandlingError(ValueError):
 
 
 def _complaint(db, complaint_id: int) -> dict:
-    cursor = db.execute("SELECT * FROM complaints WHERE id = ?", [complaint_id])
-    row = cursor.fetchone()
-    if row is None:
+    complaint = get_complaint(db, complaint_id)
+    if complaint is None:
         raise HandlingError("Pengaduan tidak ditemukan.")
-    return dict(zip([c[0] for c in cursor.description], row))
+    return complaint
 
 
 def current_assignee(db, complaint_id: int) -> int | None:

@@ -22,9 +22,7 @@ def find(db, *, code: str = "", email: str = "", phone: str = "") -> list[int]:
 
 
 def _rows(db, sql, params):
-    cursor = db.execute(sql, params)
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, r)) for r in cursor]
+    return list(db.query(sql, params))
 
 
 def export(db, complaint_ids: list[int], *, actor_id: int, now: datetime) -> str:

@@ -126,7 +126,7 @@ def render_page(sop: Sop, by_title: dict[str, Sop] | None = None) -> str:
     k = sop.disahkan_oleh
     signer = ", ".join(md(x) for x in (k.nama, k.pangkat) if x)
     out.append(f"Disahkan oleh\n:   {signer}  \n    {md(k.jabatan)}\n")
-    out.append(f"Pelaksana\n" + "".join(f":   {_role_label(p)}\n" for p in sop.pelaksana))
+    out.append("Pelaksana\n" + "".join(f":   {_role_label(p)}\n" for p in sop.pelaksana))
     out.append(f"Jumlah langkah\n:   {len(sop.langkah)} ([lihat langkah-langkah](#langkah))\n")
 
     deadlines = sop.tenggat_portal()

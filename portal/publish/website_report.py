@@ -197,7 +197,7 @@ def _d(date: datetime.date) -> str:
 
 
 def to_markdown(r: Report) -> str:
-    out = [f"# Laporan Pengelolaan Website", "",
+    out = ["# Laporan Pengelolaan Website", "",
            f"Periode: {_d(r.start)} s.d. {_d(r.end)}  ", f"Dibuat: {_d(datetime.date.today())}", "",
            "## 1. Perubahan halaman", "",
            f"Jumlah commit yang mengubah isi situs: {r.commits}.", ""]

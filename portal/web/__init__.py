@@ -74,7 +74,7 @@ def init_app(app) -> None:
     app.register_blueprint(publication.bp)
     app.register_blueprint(privacy.bp)
     from . import health
-    health.init_app(app)  # GET /pengaduan/sehat; ProxyFix when TRUSTED_PROXIES
+    health.init_app(app)  # GET /pengaduan/sehat
     from . import population
     app.register_blueprint(population.bp)
     from . import reports

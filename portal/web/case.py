@@ -33,16 +33,14 @@ def actor() -> handling.Actor:
 
 
 def load(ref: str) -> dict:
-    complaint = complaints._one(get_db(), "SELECT * FROM complaints WHERE ref = ?", [ref])
+    complaint = complaints.one(get_db(), "SELECT * FROM complaints WHERE ref = ?", [ref])
     if complaint is None:
         abort(404)
     return complaint
 
 
 def _rows(sql, params):
-    cursor = get_db().execute(sql, params)
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, r)) for r in cursor]
+    return list(get_db().query(sql, params))
 
 
 def case_context(complaint: dict) -> dict:
@@ -80,6 +78,7 @@ def case_context(complaint: dict) -> dict:
     attachments = _rows("SELECT stored_name, original_name, mime, size FROM attachments WHERE complaint_id = ? "
                         "ORDER BY id", [cid])
     kec, desa = regions.get(complaint["kecamatan"]), regions.get(complaint["desa"])
+    approved = handling.approved_reply(db, cid)
     default_batas = calendar().add_working_days(now().date(), 5).due
     return dict(
         c=complaint, code=tracking.display(complaint["tracking_code"]), events=events, nota=nota[0] if nota else None,
@@ -92,10 +91,10 @@ def case_context(complaint: dict) -> dict:
         category=catalog().categories.get(complaint["category"], complaint["category"]),
         channel=catalog().channels.get(complaint["channel"], complaint["channel"]),
         reasons=workflow.NOT_FIT_REASONS, sifat=SIFAT, delivery_means=handling.DELIVERY_MEANS,
-        default_batas=default_batas, approved=handling.approved_reply(db, cid),
-        reply_html=handling.render_reply((handling.approved_reply(db, cid) or ("",))[0]),
+        default_batas=default_batas, approved=approved,
+        reply_html=handling.render_reply(approved[0] if approved else ""),
         audit_rows=audit.for_complaint(db, cid), roles=users.ROLES,
-        rating=complaints._one(db, "SELECT * FROM ratings WHERE complaint_id = ?", [cid]),
+        rating=complaints.one(db, "SELECT * FROM ratings WHERE complaint_id = ?", [cid]),
     )
 
 

@@ -7,8 +7,7 @@ free space on the data and backup disks. No personal data and no version numbers
 is ``ok``, ``peringatan`` (a warning: answered 200) or ``gagal`` (the database cannot be
 written: answered 503, so that a monitor alerts).
 
-`init_app` also puts werkzeug's ProxyFix in front of the app when TRUSTED_PROXIES is set,
-so that the rate limits count the client's address from nginx's X-Forwarded-For.
+(ProxyFix for TRUSTED_PROXIES is set up by the app factory, portal/__init__.py.)
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, jsonify, render_template_string, request
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import REPO_ROOT
 from ..domain import backup
@@ -139,7 +137,3 @@ def as_json():
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
-    hops = app.config["TRUSTED_PROXIES"]
-    if hops > 0:
-        # nginx sets X-Forwarded-For and X-Forwarded-Proto; trust exactly that many hops.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)

@@ -144,7 +144,7 @@ def add_information():
 @limiter.limit(lambda: current_app.config["RATELIMIT_SUBMIT"], methods=["POST"])
 def rate(token):
     """The rating form, reached from the link in the reply e-mail or from the tracking page."""
-    complaint = complaints._one(get_db(), "SELECT * FROM complaints WHERE feedback_token = ?", [token]) \
+    complaint = complaints.one(get_db(), "SELECT * FROM complaints WHERE feedback_token = ?", [token]) \
         if len(token) < 64 else None
     if complaint is None:
         return render_template("error.html", title="Tautan penilaian tidak dikenal",
