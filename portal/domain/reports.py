@@ -24,6 +24,8 @@ import io
 import json
 import math
 import os
+import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -580,7 +582,19 @@ def _save(wb) -> bytes:
     wb.properties.creator = "Portal Pengaduan Dispendukcapil Kabupaten Trenggalek"
     wb.properties.created = wb.properties.modified = fixed
     wb.save(out)
-    return out.getvalue()
+    # openpyxl stamps the save time into docProps/core.xml and into each zip entry; replace both
+    # with the fixed time, or two exports of the same figures differ when seconds tick between them.
+    stable = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as src, \
+            zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data)
+            dst.writestr(entry, data)
+    return stable.getvalue()
 
 
 def _sheet(wb, title: str, headers: list[str], rows: list[list], first: bool = False):
