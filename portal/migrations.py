@@ -366,3 +366,93 @@ def m004_reports(db):
             f"""CREATE TRIGGER report_approvals_no_{action.lower()} BEFORE {action} ON report_approvals
             BEGIN SELECT RAISE(ABORT, 'report approvals are append-only'); END"""
         )
+
+
+@migrations()
+def m005_standards(db):
+    # Survei Kepuasan Masyarakat (PermenPANRB 14/2017). A code (kode survei) is handed out at the
+    # counter, one per visit; it admits one response and is then spent. Responses keep the day only
+    # and no link to the code, so an answer cannot be traced back to the visit.
+    db.execute(
+        """
+        CREATE TABLE skm_tokens (
+            kode TEXT PRIMARY KEY,
+            loket TEXT NOT NULL,
+            layanan TEXT,
+            issued_at TEXT NOT NULL,
+            issued_by INTEGER REFERENCES users(id),
+            expires_on TEXT NOT NULL,
+            used_at TEXT
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE skm_responses (
+            id INTEGER PRIMARY KEY,
+            tanggal TEXT NOT NULL,
+            layanan TEXT NOT NULL,
+            loket TEXT NOT NULL,
+            u1 INTEGER NOT NULL CHECK (u1 BETWEEN 1 AND 4),
+            u2 INTEGER NOT NULL CHECK (u2 BETWEEN 1 AND 4),
+            u3 INTEGER NOT NULL CHECK (u3 BETWEEN 1 AND 4),
+            u4 INTEGER NOT NULL CHECK (u4 BETWEEN 1 AND 4),
+            u5 INTEGER NOT NULL CHECK (u5 BETWEEN 1 AND 4),
+            u6 INTEGER NOT NULL CHECK (u6 BETWEEN 1 AND 4),
+            u7 INTEGER NOT NULL CHECK (u7 BETWEEN 1 AND 4),
+            u8 INTEGER NOT NULL CHECK (u8 BETWEEN 1 AND 4),
+            u9 INTEGER NOT NULL CHECK (u9 BETWEEN 1 AND 4),
+            umur INTEGER,
+            jenis_kelamin TEXT,
+            pendidikan TEXT,
+            pekerjaan TEXT,
+            saran TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX skm_responses_tanggal ON skm_responses(tanggal, layanan)")
+    # The number of people served (population) per service and period, for the minimum sample.
+    db.execute(
+        """
+        CREATE TABLE skm_populasi (
+            periode TEXT NOT NULL,
+            layanan TEXT NOT NULL,
+            jumlah INTEGER NOT NULL CHECK (jumlah >= 0),
+            entered_by INTEGER REFERENCES users(id),
+            entered_at TEXT NOT NULL,
+            PRIMARY KEY (periode, layanan)
+        )"""
+    )
+    # Follow-up plans (rencana tindak lanjut) per weak element; layanan '' means every service.
+    db.execute(
+        """
+        CREATE TABLE skm_tindak_lanjut (
+            id INTEGER PRIMARY KEY,
+            periode TEXT NOT NULL,
+            layanan TEXT NOT NULL DEFAULT '',
+            unsur INTEGER NOT NULL CHECK (unsur BETWEEN 1 AND 9),
+            rencana TEXT NOT NULL,
+            penanggung_jawab TEXT NOT NULL DEFAULT '',
+            target TEXT NOT NULL DEFAULT '',
+            created_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL
+        )"""
+    )
+    # The Kepala Dinas's approvals: of a period's follow-up plans (kind 'skm', subject = periode) or of
+    # the Maklumat Pelayanan (kind 'maklumat'), each of exactly the content whose hash is stored.
+    db.execute(
+        """
+        CREATE TABLE standards_approvals (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('skm', 'maklumat')),
+            subject TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            approved_by INTEGER NOT NULL REFERENCES users(id),
+            jabatan TEXT NOT NULL,
+            approved_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX standards_approvals_subject ON standards_approvals(kind, subject, id)")
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"""CREATE TRIGGER standards_approvals_no_{action.lower()} BEFORE {action} ON standards_approvals
+            BEGIN SELECT RAISE(ABORT, 'approvals are append-only'); END"""
+        )
