@@ -141,7 +141,7 @@ def test_follow_up_needs_every_weak_element_and_the_kadis(db):
     skm.add_rencana(db, "2026-S1", layanan="", unsur=3, teks="Tambah satu petugas loket pada jam sibuk.",
                     penanggung_jawab="Kabid Dafduk", target="Juli 2026", services=SERVICES, actor_id=operator,
                     now=NOW)
-    plans = skm._public_plans(skm.rencana(db, "2026-S1"), SERVICES)
+    plans = skm.public_plans(skm.rencana(db, "2026-S1"), SERVICES)
     digest = skm.plans_hash(plans)
     with pytest.raises(skm.SkmError, match="Hanya Kepala Dinas"):
         skm.approve(db, "2026-S1", services=SERVICES, actor_id=operator, roles={"operator"}, jabatan="",
@@ -154,7 +154,7 @@ def test_follow_up_needs_every_weak_element_and_the_kadis(db):
         skm.add_rencana(db, "2026-S1", layanan="ktp-el" if unsur == 8 else "", unsur=unsur,
                         teks="Pasang papan alur pengaduan di loket.", penanggung_jawab="", target="",
                         services=SERVICES, actor_id=operator, now=NOW)
-    digest = skm.plans_hash(skm._public_plans(skm.rencana(db, "2026-S1"), SERVICES))
+    digest = skm.plans_hash(skm.public_plans(skm.rencana(db, "2026-S1"), SERVICES))
     skm.approve(db, "2026-S1", services=SERVICES, actor_id=kadis, roles={"kadis"}, jabatan="Kepala Dinas",
                 expected_hash=digest, today=TODAY, now=NOW)
     audit = [r["action"] for r in db.query("SELECT action FROM audit_log")]

@@ -527,7 +527,7 @@ def add_rencana(db, kode_periode: str, *, layanan: str, unsur: str | int, teks: 
                                 "detail": f"SKM {p.kode} unsur {nomor} {layanan or 'semua layanan'}"})
 
 
-def _public_plans(plans: list[dict], services: dict[str, str]) -> list[dict]:
+def public_plans(plans: list[dict], services: dict[str, str]) -> list[dict]:
     return [{"layanan": p["layanan"], "nama_layanan": services.get(p["layanan"], "Semua layanan"),
              "unsur": p["unsur"], "nama_unsur": UNSUR_BY_NOMOR[p["unsur"]].nama, "rencana": p["rencana"],
              "penanggung_jawab": p["penanggung_jawab"], "target": p["target"]} for p in plans]
@@ -560,7 +560,7 @@ def approve(db, kode_periode: str, *, services: dict[str, str], actor_id: int, r
     if "kadis" not in roles:
         raise SkmError("Hanya Kepala Dinas yang dapat menyetujui rencana tindak lanjut SKM.")
     p = periode(kode_periode)
-    plans = _public_plans(rencana(db, p.kode), services)
+    plans = public_plans(rencana(db, p.kode), services)
     if not plans:
         raise SkmError("Belum ada rencana tindak lanjut untuk periode ini.")
     digest = plans_hash(plans)
@@ -592,7 +592,7 @@ def document(db, kode_periode: str, *, services: dict[str, str], today: date,
     """The public file: aggregates only (no free text, no codes, no single response), and the
     follow-up plans only when the Kepala Dinas approved exactly these plans."""
     figures = compute(db, kode_periode, services=services, today=today, min_count=min_count)
-    plans = _public_plans(rencana(db, figures["periode"]), services)
+    plans = public_plans(rencana(db, figures["periode"]), services)
     approval = latest_approval(db, "skm", figures["periode"])
     approved = bool(plans) and approval is not None and approval["sha256"] == plans_hash(plans)
     for item in [figures["keseluruhan"], *figures["layanan"]]:

@@ -82,6 +82,8 @@ def init_app(app) -> None:
     app.register_blueprint(site.bp)
     from . import admin
     app.register_blueprint(admin.bp)
+    from . import skm
+    app.register_blueprint(skm.bp)  # /pengaduan/skm/ (survey), /pengaduan/staf/skm/ (staff)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
