@@ -26,7 +26,8 @@ SETTINGS = (
     Setting("RETENTION_YEARS", 2, "Years after a complaint closes before its personal data is erased "
             "(retention apply; the privacy notice promises 2)."),
     Setting("TRUSTED_PROXIES", 0, "Number of reverse proxies (nginx) in front of the portal whose X-Forwarded-For/-Proto "
-            "are trusted; 1 behind nginx, 0 when clients connect directly."),
+            "are trusted (the only place this trust is decided; waitress passes the headers on with "
+            "--no-clear-untrusted-proxy-headers); 1 behind nginx, 0 when clients connect directly."),
     Setting("BACKUP_DIR", "backups", "Where `flask --app portal backup` writes its dated archives; a relative path "
             "is taken from the repository root."),
     Setting("BACKUP_COPY_DIR", None, "Optional second destination (a mounted disk): each new archive is copied "
