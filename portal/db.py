@@ -9,10 +9,15 @@ import sqlite3
 
 import sqlite_utils
 
+from .domain import private
 from .migrations import migrations
 
 
 def connect(path: str) -> sqlite_utils.Database:
+    if _is_file(path):
+        # Made 0600 before SQLite creates it with the umask's mode (often 0644); SQLite gives the
+        # -wal and -shm files the database file's mode.
+        private.create_empty(path)
     conn = sqlite3.connect(path, timeout=15, check_same_thread=False)
     db = sqlite_utils.Database(conn)
     conn.execute("PRAGMA foreign_keys = ON")
@@ -24,9 +29,16 @@ def connect(path: str) -> sqlite_utils.Database:
 def prepare(path: str) -> sqlite_utils.Database:
     """Open the database, switch it to WAL and bring its schema up to date."""
     db = connect(path)
+    if _is_file(path):
+        for name in (str(path), f"{path}-wal", f"{path}-shm"):  # made readable by an older version
+            private.tighten(name)
     db.enable_wal()
     migrations.apply(db)
     return db
+
+
+def _is_file(path) -> bool:
+    return str(path) != ":memory:" and not str(path).startswith("file:")
 
 
 @contextlib.contextmanager
