@@ -373,7 +373,7 @@ def deployed(tmp_path_factory, session_smtp, built_site):
         pytest.skip("nginx and openssl are needed (scripts/test installs them)")
     tmp = tmp_path_factory.mktemp("deployed")
     (tmp / "site").symlink_to(built_site)
-    portal = UnitServer(tmp, session_smtp, PORTAL_RATELIMIT_SUBMIT="2 per hour")
+    portal = UnitServer(tmp, session_smtp, PORTAL_RATELIMIT_SUBMIT="2 per hour", PORTAL_RATELIMIT_LOGIN="3 per hour")
     portal.start()
     server = Nginx(tmp_path_factory.mktemp("deployed-nginx"), portal)
     server.portal = portal
@@ -383,19 +383,24 @@ def deployed(tmp_path_factory, session_smtp, built_site):
     portal.stop()
 
 
-def submit_from(nginx, client: str, forwarded: str | None = None) -> int:
-    """One citizen at address `client` opens the form and sends it (empty: it is refused with the
-    form's own messages, but it counts against the submission limit like any other)."""
-    status, headers, body = nginx.request("GET", "/pengaduan/", source=client)
+def post_from(nginx, client: str, path: str, fields: dict, forwarded: str | None = None) -> int:
+    """A browser at address `client` opens the page and posts its form; the answer's status."""
+    status, headers, body = nginx.request("GET", path, source=client)
     assert status == 200
     cookie = "; ".join(c.split(";", 1)[0] for c in headers.get_all("set-cookie"))
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', body.decode()).group(1)
     extra = {"X-Forwarded-For": forwarded} if forwarded else {}
-    status, _, _ = nginx.request("POST", "/pengaduan/", body=urllib.parse.urlencode({"csrf_token": token}),
+    status, _, _ = nginx.request("POST", path, body=urllib.parse.urlencode({**fields, "csrf_token": token}),
                                  headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
-                                          "Referer": nginx.url + "/pengaduan/", **extra}, source=client)
+                                          "Referer": nginx.url + path, **extra}, source=client)
     assert status != 400, "the form was not accepted for checking (CSRF)"
     return status
+
+
+def submit_from(nginx, client: str, forwarded: str | None = None) -> int:
+    """One citizen opens the complaint form and sends it (empty: it is refused with the form's own
+    messages, but it counts against the submission limit like any other)."""
+    return post_from(nginx, client, "/pengaduan/", {}, forwarded)
 
 
 def test_each_client_address_has_its_own_rate_limit_through_nginx(deployed):
@@ -433,3 +438,13 @@ def test_complaint_filed_in_chromium_through_the_deployed_portal(browser, deploy
     finally:
         conn.close()
     assert found == 1
+
+
+def test_wrong_logins_from_one_address_do_not_lock_out_staff_elsewhere(deployed):
+    attacker, office = "127.0.0.4", "127.0.0.5"
+    login = "/pengaduan/staf/masuk"
+    tries = [post_from(deployed, attacker, login, {"username": f"karangan{i}", "password": "salah"}) == 429
+             for i in range(4)]
+    assert tries == [False, False, False, True]  # 3 an hour, on invented names
+    # The office's own computer may still sign in (here: its attempt is answered, not refused).
+    assert post_from(deployed, office, login, {"username": "admin", "password": "salah"}) != 429
