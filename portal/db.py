@@ -26,6 +26,14 @@ def connect(path: str) -> sqlite_utils.Database:
     return db
 
 
+def connect_readonly(path: str, timeout: float = 2) -> sqlite_utils.Database:
+    """A connection that cannot write (``mode=ro``, ``query_only``) and so never takes the write
+    lock: in WAL mode it reads while a writer works. Fails if the file does not exist."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=timeout, check_same_thread=False)
+    conn.execute("PRAGMA query_only = ON")
+    return sqlite_utils.Database(conn)
+
+
 def prepare(path: str) -> sqlite_utils.Database:
     """Open the database, switch it to WAL and bring its schema up to date."""
     db = connect(path)

@@ -17,18 +17,18 @@ neither delays it nor is delayed by it, and it is rate-limited per client
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import os
-
 from flask import Blueprint, current_app, jsonify, render_template_string, request
 
+from .. import db as database
 from ..config import REPO_ROOT
-from ..domain import backup
+from ..domain import backup, outbox
 from . import limiter
 
 bp = Blueprint("health", __name__, url_prefix="/pengaduan")
@@ -52,15 +52,14 @@ PAGE = """{% extends "base.html" %}
 {% endblock %}"""
 
 
-def _outbox(path: str) -> tuple[int, str | None]:
-    """Unsent e-mail and the creation time of the oldest, read without any write or lock wait:
-    in WAL mode a reader never waits for a writer."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+def _outbox(path: str) -> dict:
+    """Unsent e-mail and the creation time of the oldest, on a read-only connection: no write,
+    no wait for a writer."""
+    db = database.connect_readonly(path)
     try:
-        conn.execute("PRAGMA query_only = ON")
-        return conn.execute("SELECT count(*), min(created_at) FROM outbox WHERE status != 'sent'").fetchone()
+        return outbox.backlog(db)
     finally:
-        conn.close()
+        db.close()
 
 
 def _files_writable(path: str) -> bool:
@@ -75,7 +74,8 @@ def report() -> dict:
     warnings = []
     unsent, oldest_age = None, None
     try:
-        unsent, oldest = _outbox(config["DATABASE"])
+        backlog = _outbox(config["DATABASE"])
+        unsent, oldest = backlog["unsent"], backlog["oldest"]
         readable = True
     except sqlite3.Error as exc:
         readable = False
