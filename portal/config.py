@@ -11,13 +11,16 @@ import secrets
 from collections import namedtuple
 from pathlib import Path
 
+from .domain import private
+
 Setting = namedtuple("Setting", ("name", "default", "help"))
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 SETTINGS = (
     Setting("DATA_DIR", "instance", "Directory for the database, uploads and the secret key."),
-    Setting("SECRET_KEY", None, "Signs sessions and CSRF tokens; generated into DATA_DIR/secret_key when absent."),
+    Setting("SECRET_KEY", None, "Signs sessions and CSRF tokens; generated into DATA_DIR/secret_key (mode 0600) "
+            "when absent. Never in a backup: a restored portal keeps or makes its own, and sessions end."),
     Setting("BASE_URL", "http://127.0.0.1:8000", "Public address of the site, used in links inside e-mail."),
     Setting("SITE_DIR", str(REPO_ROOT / "site"), "The built static site served at / (output of mkdocs build)."),
     Setting("CONTENT_DIR", str(REPO_ROOT / "content"), "The site's sources; the portal reads content/data/ (categories, SOP time standards)."),
@@ -26,7 +29,8 @@ SETTINGS = (
     Setting("RETENTION_YEARS", 2, "Years after a complaint closes before its personal data is erased "
             "(retention apply; the privacy notice promises 2)."),
     Setting("TRUSTED_PROXIES", 0, "Number of reverse proxies (nginx) in front of the portal whose X-Forwarded-For/-Proto "
-            "are trusted; 1 behind nginx, 0 when clients connect directly."),
+            "are trusted (the only place this trust is decided; waitress passes the headers on with "
+            "--no-clear-untrusted-proxy-headers); 1 behind nginx, 0 when clients connect directly."),
     Setting("BACKUP_DIR", "backups", "Where `flask --app portal backup` writes its dated archives; a relative path "
             "is taken from the repository root."),
     Setting("BACKUP_COPY_DIR", None, "Optional second destination (a mounted disk): each new archive is copied "
@@ -54,6 +58,8 @@ SETTINGS = (
     Setting("RATELIMIT_SUBMIT", "10 per hour", "Complaint submissions allowed per client (Flask-Limiter syntax)."),
     Setting("RATELIMIT_TRACK", "60 per hour", "Tracking-code look-ups allowed per client."),
     Setting("RATELIMIT_LOGIN", "10 per 15 minutes", "Staff login attempts allowed per client and per account."),
+    Setting("RATELIMIT_HEALTH", "30 per minute", "Requests to the health page (/pengaduan/sehat and .json together) "
+            "allowed per client; a monitor needs one a minute."),
     Setting("RATELIMIT_STORAGE_URI", "memory://", "Where Flask-Limiter keeps its counters."),
     Setting("SESSION_HOURS", 8, "Staff sessions expire after this many hours."),
     Setting("COOKIE_SECURE", False, "Send cookies over HTTPS only; set to true behind HTTPS."),
@@ -86,7 +92,9 @@ def finalise(config: dict) -> None:
     if not data_dir.is_absolute():
         data_dir = REPO_ROOT / data_dir
     config["DATA_DIR"] = str(data_dir)
-    (data_dir / "uploads").mkdir(parents=True, exist_ok=True)
+    # Personal data: closed to other users whatever the umask (scripts/run, the CLI).
+    private.make_dir(data_dir)
+    private.make_dir(data_dir / "uploads")
     config.setdefault("DATABASE", str(data_dir / "portal.db"))
     config["UPLOAD_DIR"] = str(data_dir / "uploads")
     config["PUBLIC_DATA_DIR"] = config.get("PUBLIC_DATA_DIR") or str(Path(config["CONTENT_DIR"]) / "data" / "pengaduan")
@@ -97,7 +105,11 @@ def finalise(config: dict) -> None:
 
 
 def _stored_secret(path: Path) -> str:
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+    # Created 0600 from the start (never readable by others, not even for a moment). It stays on
+    # this machine: backups leave it out, and a restored portal keeps or makes its own.
+    try:
+        with private.open_new(path) as fh:
+            fh.write(secrets.token_hex(32).encode())
+    except FileExistsError:
+        private.tighten(path)
     return path.read_text().strip()

@@ -9,10 +9,15 @@ import sqlite3
 
 import sqlite_utils
 
+from .domain import private
 from .migrations import migrations
 
 
 def connect(path: str) -> sqlite_utils.Database:
+    if _is_file(path):
+        # Made 0600 before SQLite creates it with the umask's mode (often 0644); SQLite gives the
+        # -wal and -shm files the database file's mode.
+        private.create_empty(path)
     conn = sqlite3.connect(path, timeout=15, check_same_thread=False)
     db = sqlite_utils.Database(conn)
     conn.execute("PRAGMA foreign_keys = ON")
@@ -21,12 +26,27 @@ def connect(path: str) -> sqlite_utils.Database:
     return db
 
 
+def connect_readonly(path: str, timeout: float = 2) -> sqlite_utils.Database:
+    """A connection that cannot write (``mode=ro``, ``query_only``) and so never takes the write
+    lock: in WAL mode it reads while a writer works. Fails if the file does not exist."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=timeout, check_same_thread=False)
+    conn.execute("PRAGMA query_only = ON")
+    return sqlite_utils.Database(conn)
+
+
 def prepare(path: str) -> sqlite_utils.Database:
     """Open the database, switch it to WAL and bring its schema up to date."""
     db = connect(path)
+    if _is_file(path):
+        for name in (str(path), f"{path}-wal", f"{path}-shm"):  # made readable by an older version
+            private.tighten(name)
     db.enable_wal()
     migrations.apply(db)
     return db
+
+
+def _is_file(path) -> bool:
+    return str(path) != ":memory:" and not str(path).startswith("file:")
 
 
 @contextlib.contextmanager

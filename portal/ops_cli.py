@@ -59,7 +59,7 @@ def scheduled_backup(now: datetime) -> str:
 @click.option("--no-prune", is_flag=True, help="Keep every older archive this time.")
 @with_appcontext
 def backup_command(no_prune):
-    """Back up the database, uploads and secret key into a dated .tar.gz (safe while serving)."""
+    """Back up the database and uploads (never the secret key) into a dated .tar.gz (safe while serving)."""
     try:
         made, removed = run_backup(_now(), prune=not no_prune)
     except backup.BackupError as exc:

@@ -12,19 +12,24 @@ from __future__ import annotations
 import gzip
 import http.client
 import importlib.util
+import os
 import re
+import shlex
 import shutil
 import sqlite3
 import ssl
 import subprocess
+import sys
 import time
+import urllib.parse
+import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ROOT, free_port, photo_bytes
+from conftest import ROOT, LiveServer, free_port, photo_bytes
 from test_e2e import fill_form, submit
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -81,12 +86,14 @@ class Nginx:
             self.process.terminate()
             self.process.wait(10)
 
-    def request(self, method, path, body=None, headers=None, tls=True):
+    def request(self, method, path, body=None, headers=None, tls=True, source=None):
+        # source: the client's own address (any of 127/8 on Linux), as nginx's $remote_addr sees it.
+        bind = (source, 0) if source else None
         if tls:
-            conn = http.client.HTTPSConnection("127.0.0.1", self.https_port, timeout=30,
+            conn = http.client.HTTPSConnection("127.0.0.1", self.https_port, timeout=30, source_address=bind,
                                                context=ssl._create_unverified_context())
         else:
-            conn = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=30)
+            conn = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=30, source_address=bind)
         try:
             conn.request(method, path, body=body, headers=headers or {})
             response = conn.getresponse()
@@ -290,3 +297,154 @@ def test_rate_limits_count_the_forwarded_client_only_when_trusted(tmp_path, smtp
 
     assert [c == 429 for c in lookups(1)] == [False, False, True, False, False, True]
     assert [c == 429 for c in lookups(0)] == [False, False, True, True, True, True]
+
+
+# ---------------------------------------------------------------- the documented deployment, end to end
+
+UNIT = ROOT / "deploy" / "systemd" / "dispendukcapil-portal.service"
+ENV_EXAMPLE = ROOT / "deploy" / "portal.env.example"
+
+
+def unit_lines(key: str) -> list[str]:
+    """The values of `key=` in the portal's unit file (continuation lines joined)."""
+    text = re.sub(r"\\\n\s*", " ", UNIT.read_text())
+    return [line.split("=", 1)[1] for line in text.splitlines() if line.startswith(key + "=")]
+
+
+def env_file(path: Path) -> dict[str, str]:
+    """An EnvironmentFile as systemd reads it: KEY=VALUE lines, quotes removed, # comments skipped."""
+    values = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            values[key] = " ".join(shlex.split(value))
+    return values
+
+
+class UnitServer(LiveServer):
+    """waitress started with exactly the unit's ExecStart and the settings of portal.env.example;
+    only what is specific to this machine (paths, port, mail server) is replaced."""
+
+    def __init__(self, tmp: Path, smtp, **settings):
+        super().__init__(tmp, smtp)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+        env.update(env_file(ENV_EXAMPLE))
+        local = {"PORTAL_DATA_DIR": str(self.data_dir), "PORTAL_BACKUP_DIR": str(tmp / "cadangan"),
+                 "PORTAL_SITE_DIR": str(tmp / "site"), "PORTAL_BASE_URL": self.url,
+                 "PORTAL_MAIL_SERVER": "127.0.0.1", "PORTAL_MAIL_PORT": str(smtp.port),
+                 "PORTAL_MAIL_USE_TLS": "false", **settings}
+        assert not {k for k in local if "PROXIES" in k}, "the trust in nginx must come from the documented settings"
+        env.update(local)
+        for key in ("PORTAL_MAIL_USERNAME", "PORTAL_MAIL_PASSWORD"):
+            env.pop(key, None)
+        self.env = env
+        (exec_start,) = unit_lines("ExecStart")
+        argv = shlex.split(exec_start)
+        assert argv[0] == "/srv/dispendukcapil/app/.venv/bin/waitress-serve", argv
+        port = argv.index("--port") + 1
+        assert argv[port] == "8000"  # where render.py's --portal points by default
+        argv[port] = str(self.port)
+        self.command = [sys.executable, "-m", "waitress", *argv[1:]]
+
+    def start(self):
+        for pre in unit_lines("ExecStartPre"):
+            argv = shlex.split(pre)
+            assert argv[:3] == ["/srv/dispendukcapil/app/.venv/bin/flask", "--app", "portal"], argv
+            assert self.flask(*argv[3:]).returncode == 0, self.log_path.read_text()
+        log = open(self.log_path, "a")
+        self.process = subprocess.Popen(self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"portal server exited: {self.log_path.read_text()}")
+            try:
+                urllib.request.urlopen(self.url + "/pengaduan/", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("portal server did not start within 30 s")
+
+
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory, session_smtp, built_site):
+    """nginx from deploy/nginx in front of waitress as the systemd unit starts it."""
+    if NGINX is None or OPENSSL is None:
+        pytest.skip("nginx and openssl are needed (scripts/test installs them)")
+    tmp = tmp_path_factory.mktemp("deployed")
+    (tmp / "site").symlink_to(built_site)
+    portal = UnitServer(tmp, session_smtp, PORTAL_RATELIMIT_SUBMIT="2 per hour", PORTAL_RATELIMIT_LOGIN="3 per hour")
+    portal.start()
+    server = Nginx(tmp_path_factory.mktemp("deployed-nginx"), portal)
+    server.portal = portal
+    server.start()
+    yield server
+    server.stop()
+    portal.stop()
+
+
+def post_from(nginx, client: str, path: str, fields: dict, forwarded: str | None = None) -> int:
+    """A browser at address `client` opens the page and posts its form; the answer's status."""
+    status, headers, body = nginx.request("GET", path, source=client)
+    assert status == 200
+    cookie = "; ".join(c.split(";", 1)[0] for c in headers.get_all("set-cookie"))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', body.decode()).group(1)
+    extra = {"X-Forwarded-For": forwarded} if forwarded else {}
+    status, _, _ = nginx.request("POST", path, body=urllib.parse.urlencode({**fields, "csrf_token": token}),
+                                 headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
+                                          "Referer": nginx.url + path, **extra}, source=client)
+    assert status != 400, "the form was not accepted for checking (CSRF)"
+    return status
+
+
+def submit_from(nginx, client: str, forwarded: str | None = None) -> int:
+    """One citizen opens the complaint form and sends it (empty: it is refused with the form's own
+    messages, but it counts against the submission limit like any other)."""
+    return post_from(nginx, client, "/pengaduan/", {}, forwarded)
+
+
+def test_each_client_address_has_its_own_rate_limit_through_nginx(deployed):
+    first, second = "127.0.0.2", "127.0.0.3"
+    # The limit is 2 an hour: the first citizen uses it up and is told to wait...
+    assert [submit_from(deployed, first) == 429 for _ in range(3)] == [False, False, True]
+    # ...while a citizen elsewhere in the regency can still send the form.
+    assert submit_from(deployed, second) != 429
+    # The first cannot get out of its count by claiming another address, nor use up the second's.
+    assert submit_from(deployed, first, forwarded="10.1.2.3") == 429
+    assert submit_from(deployed, first, forwarded=second) == 429
+    assert submit_from(deployed, second) != 429
+    assert submit_from(deployed, second) == 429
+
+
+def test_rendered_nginx_sets_the_forwarded_address_itself(deployed):
+    # nginx replaces any X-Forwarded-For the client sent with the address it sees; it never appends.
+    text = (deployed.conf / "locations.conf").read_text()
+    assert re.findall(r"proxy_set_header X-Forwarded-For (\S+);", text) == ["$remote_addr"]
+
+
+def test_complaint_filed_in_chromium_through_the_deployed_portal(browser, deployed):
+    # Behind nginx the portal knows the request came over HTTPS (X-Forwarded-Proto): the form's
+    # CSRF check then also compares the Referer with the host, port included, over HTTP/2.
+    context = browser.new_context(ignore_https_errors=True, viewport={"width": 360, "height": 740}, locale="id-ID")
+    page = context.new_page()
+    page.goto(deployed.url + "/pengaduan/")
+    fill_form(page, body="Pengaduan lewat nginx dan waitress seperti di server: KK belum jadi.")
+    code = submit(page)
+    context.close()
+    conn = sqlite3.connect(deployed.portal.data_dir / "portal.db")
+    try:
+        found = conn.execute("SELECT count(*) FROM complaints WHERE tracking_code = ?",
+                             [code.replace("-", "")]).fetchone()[0]
+    finally:
+        conn.close()
+    assert found == 1
+
+
+def test_wrong_logins_from_one_address_do_not_lock_out_staff_elsewhere(deployed):
+    attacker, office = "127.0.0.4", "127.0.0.5"
+    login = "/pengaduan/staf/masuk"
+    tries = [post_from(deployed, attacker, login, {"username": f"karangan{i}", "password": "salah"}) == 429
+             for i in range(4)]
+    assert tries == [False, False, False, True]  # 3 an hour, on invented names
+    # The office's own computer may still sign in (here: its attempt is answered, not refused).
+    assert post_from(deployed, office, login, {"username": "admin", "password": "salah"}) != 429

@@ -6,8 +6,13 @@ A backup is one dated ``portal-YYYYMMDD-HHMMSS.tar.gz`` holding
   (a read transaction: in WAL mode writers go on while it is taken),
 - ``uploads/``: the attachments, copied *after* the snapshot (a file is written before the
   transaction that records it commits, so every attachment the snapshot names is there),
-- ``secret_key``: without it the sessions and CSRF tokens of a restored portal would change,
 - ``MANIFEST.json``: when it was taken and what it holds (counts only, no personal data),
+
+but never the ``secret_key``: an archive that leaves the machine (a USB disk, another server)
+must not carry what signs staff sessions. A restored portal keeps the key of the machine it is
+restored on, or makes a new one on its first start; signed-in staff then sign in again, nothing
+else changes. Archives and everything in them are readable by the portal's user only (0600,
+directories 0700), as are the restored files.
 
 and, next to it, ``<archive>.sha256`` in ``sha256sum`` format, written last: an archive
 without it is unfinished and neither counts as a good backup nor is restored.
@@ -22,7 +27,9 @@ is moved into place. It writes only into an empty data directory (one that does 
 is empty, or holds only what a first start creates: a database without rows, an empty
 ``uploads/`` and a secret key); with ``force`` the existing data are moved aside into
 ``<data dir>/.sebelum-pemulihan-<time>/`` (same disk, no copy, writable by the portal's user),
-never deleted: remove that directory by hand once the restored portal is checked.
+never deleted: remove that directory by hand once the restored portal is checked. The data
+directory's ``secret_key`` stays where it is; a ``secret_key`` in an archive made by an older
+version is not restored.
 
 Plain Python, no Flask: the CLI, the daily job and the tests call it alike.
 """
@@ -41,6 +48,8 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from . import private
 
 NAME = re.compile(r"^portal-(\d{8})-(\d{6})\.tar\.gz$")
 DB_NAME = "portal.db"
@@ -102,7 +111,8 @@ def _fsync_dir(path: Path) -> None:
 
 def _write_durably(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".partial")
-    with open(tmp, "wb") as fh:
+    tmp.unlink(missing_ok=True)  # left by a crash
+    with private.open_new(tmp) as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
@@ -132,14 +142,19 @@ def snapshot(db_path: Path, target: Path) -> None:
         source.close()
 
 
+def _private_member(info: tarfile.TarInfo) -> tarfile.TarInfo:
+    info.mode = private.DIR_MODE if info.isdir() else private.FILE_MODE
+    return info
+
+
 def create(data_dir: str | os.PathLike, backup_dir: str | os.PathLike, now: datetime,
            copy_dir: str | os.PathLike | None = None) -> Backup:
-    """Back up DATA_DIR (database, uploads, secret key) into a dated archive in backup_dir."""
+    """Back up DATA_DIR (database and uploads, not the secret key) into a dated archive in backup_dir."""
     data_dir, backup_dir = Path(data_dir), Path(backup_dir)
     db_path = data_dir / DB_NAME
     if not db_path.is_file():
         raise BackupError(f"Tidak ada basis data di {db_path}.")
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    private.make_dir(backup_dir)
     name = f"portal-{now.strftime('%Y%m%d-%H%M%S')}.tar.gz"
     archive = backup_dir / name
     if archive.exists():
@@ -160,23 +175,22 @@ def create(data_dir: str | os.PathLike, backup_dir: str | os.PathLike, now: date
             if (data_dir / "uploads").is_dir() else []
         manifest = {"format": 1, "taken_at": now.isoformat(), "counts": counts, "uploads": len(uploads)}
         partial = archive.with_name(name + ".partial")
+        partial.unlink(missing_ok=True)  # left by a crash
         # compresslevel 6: most of gzip's gain at a fraction of level 9's time.
-        with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
+        with private.open_new(partial) as raw, tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as tar:
             data = json.dumps(manifest, indent=1).encode()
             info = tarfile.TarInfo("MANIFEST.json")
-            info.size, info.mtime, info.mode = len(data), int(now.timestamp()), 0o644
+            info.size, info.mtime, info.mode = len(data), int(now.timestamp()), private.FILE_MODE
             tar.addfile(info, io.BytesIO(data))
-            tar.add(copy, arcname=DB_NAME)
+            tar.add(copy, arcname=DB_NAME, filter=_private_member)
             info = tarfile.TarInfo("uploads")
-            info.type, info.mode, info.mtime = tarfile.DIRTYPE, 0o700, int(now.timestamp())
+            info.type, info.mode, info.mtime = tarfile.DIRTYPE, private.DIR_MODE, int(now.timestamp())
             tar.addfile(info)
             for path in uploads:
                 try:
-                    tar.add(path, arcname=f"uploads/{path.name}")
+                    tar.add(path, arcname=f"uploads/{path.name}", filter=_private_member)
                 except FileNotFoundError:  # removed since listed: a submission that failed
                     pass
-            if (data_dir / "secret_key").is_file():
-                tar.add(data_dir / "secret_key", arcname="secret_key")
         with open(partial, "rb+") as fh:
             os.fsync(fh.fileno())
         digest = file_sha256(partial)
@@ -190,10 +204,12 @@ def create(data_dir: str | os.PathLike, backup_dir: str | os.PathLike, now: date
 
 def copy_to(archive: Path, copy_dir: Path) -> Path:
     """Copy a finished archive and its checksum to a second destination (a mounted disk)."""
-    copy_dir.mkdir(parents=True, exist_ok=True)
+    private.make_dir(copy_dir)
     target = copy_dir / archive.name
     partial = target.with_name(target.name + ".partial")
-    shutil.copyfile(archive, partial)
+    partial.unlink(missing_ok=True)  # left by a crash
+    with open(archive, "rb") as src, private.open_new(partial) as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
     with open(partial, "rb+") as fh:
         os.fsync(fh.fileno())
     if file_sha256(partial) != read_checksum(archive):
@@ -272,7 +288,7 @@ def holds_data(data_dir: Path) -> list[str]:
         if entry.name.startswith(ASIDE):
             continue  # data set aside by an earlier restore: kept, never live
         if entry.name == "secret_key":
-            continue  # a first start generates one; the archive's replaces it
+            continue  # this machine's own key: never data, never replaced by a restore
         if entry.name == "uploads" and entry.is_dir():
             if any(entry.iterdir()):
                 found.append("uploads/ berisi lampiran")
@@ -345,28 +361,28 @@ def restore(archive: str | os.PathLike, data_dir: str | os.PathLike, *, force: b
                           "Pemulihan hanya ke direktori kosong; pakai --force untuk memindahkan data yang ada "
                           "ke samping (tidak dihapus).")
     verify(archive)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private.make_dir(data_dir)
     # Unpacked inside the target (same file system, even when it is a mount point), checked,
     # and only then moved into place.
     with tempfile.TemporaryDirectory(prefix=".pemulihan-", dir=data_dir) as tmp:
         root = Path(tmp)
         with tarfile.open(archive, "r:gz") as tar:
+            # An archive from an older version may hold a secret_key: it is left in the archive.
             members = [m for m in tar.getmembers()
-                       if m.name in (DB_NAME, "secret_key", "MANIFEST.json", "uploads")
+                       if m.name in (DB_NAME, "MANIFEST.json", "uploads")
                        or re.fullmatch(r"uploads/[^/]+", m.name)]
             tar.extractall(root, members=members, filter="data")
         counts = _check_unpacked(root)
         (root / "MANIFEST.json").unlink(missing_ok=True)
         (root / "uploads").mkdir(exist_ok=True)
-        (root / "uploads").chmod(0o700)
-        if (root / "secret_key").exists():
-            (root / "secret_key").chmod(0o600)
-        existing = [e for e in data_dir.iterdir() if e != root and not e.name.startswith(ASIDE)]
+        private.tighten_tree(root)  # older archives stored 0644 members
+        existing = [e for e in data_dir.iterdir()
+                    if e != root and not e.name.startswith(ASIDE) and e.name != "secret_key"]
         moved_aside = None
         if occupied:
             stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
             moved_aside = data_dir / f"{ASIDE}{stamp}"
-            moved_aside.mkdir(mode=0o700)
+            moved_aside.mkdir(mode=private.DIR_MODE)
             for entry in existing:
                 os.replace(entry, moved_aside / entry.name)
         else:  # only what a first start makes (an empty database, a key): nothing worth keeping

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import private
+
 # A phone photo is about 12 megapixels; anything far beyond is a decompression bomb.
 MAX_PIXELS = 50_000_000
 
@@ -99,7 +101,7 @@ def store(upload_dir: str | Path, file: CleanFile) -> str:
     """Write the file under a fresh random name and return that name."""
     stored_name = f"{secrets.token_urlsafe(18)}.{file.extension}"
     path = Path(upload_dir) / stored_name
-    with open(path, "xb") as fh:
+    with private.open_new(path) as fh:  # 0600: personal data, whatever the umask
         fh.write(file.data)
     return stored_name
 
