@@ -123,7 +123,7 @@ class Servers:
         log = open(self.tmp / "waitress.log", "w")
         self.procs.append(subprocess.Popen(
             [sys.executable, "-m", "waitress", "--host", "127.0.0.1", f"--port={self.portal_port}", "--threads", "8",
-             "--call", "portal:create_app"], env=self.env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT))
+             "--no-clear-untrusted-proxy-headers", "--call", "portal:create_app"], env=self.env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT))
         wait_for(f"http://127.0.0.1:{self.portal_port}/pengaduan/")
         conf = self.tmp / "nginx"
         render_nginx.render(conf, site_dir=site, errors_dir=self.tmp / "galat", portal=f"127.0.0.1:{self.portal_port}",
