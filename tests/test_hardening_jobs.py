@@ -135,6 +135,7 @@ def test_each_message_reaches_the_smtp_server_with_exactly_one_message_id(job, s
     (message_id,) = queue(job.db_path)
     job.start("outbox", "send")
     assert job.process.wait(DEADLINE) == 0, job.output()
+    assert "Terkirim 1, gagal 0" in job.output(), job.output()
     (message,) = smtp.inbox.messages
     assert message.get_all("Message-ID") == [message_id]
 
@@ -204,3 +205,123 @@ def test_daily_loop_survives_a_locked_database_then_does_the_days_jobs(job):
     assert job.alive()
     assert job.output().count("Tugas harian") == 1
     db.close()
+
+
+# ---------------------------------------------------------------- numeric request parameters
+#
+# Every numeric query or form parameter the web layer reads is sent huge, negative, non-numeric
+# and fractional values; none may answer 500, a refused POST changes nothing, and a valid value
+# still works (so the case really reaches the parameter). The cases are checked against the
+# parameters the code reads through portal/web/params.py, so a new one cannot be left out.
+
+import re  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from datetime import timedelta  # noqa: E402
+
+from conftest import ROOT, VALID, table_counts  # noqa: E402
+from portal.domain import feedback, users  # noqa: E402
+from test_case_web import act, form_for, login, staff  # noqa: E402,F401  (fixture)
+from test_feedback import answered, rating_link  # noqa: E402,F401  (fixture)
+
+HUGE = "99999999999999999999"
+BAD_NUMBERS = [HUGE, "-" + HUGE, str(2**63), "-1", "abc", "1.5", "1e3", "0x10", "", "٣"]
+
+
+@dataclass
+class Case:
+    params: tuple[str, ...]
+    method: str
+    path: str  # {ref} and {token} are filled in
+    role: str | None  # None: a citizen, not signed in
+    steps: tuple[str, ...] = ()  # workflow steps taken first, each by its usual role
+    form: dict = field(default_factory=dict)
+    valid: object = "1"  # a value that works, or a function of the test's context giving one
+    ok: int = 200
+
+
+STEP_ROLE = {"telaah_layak": "operator", "nota_dinas": "kabid", "disposisi": "kadis"}
+NOTA_DINAS = {k: v for k, v in form_for("nota_dinas", {"pejabat": 0}).items() if k != "tembusan"}
+DISPOSISI = {k: v for k, v in form_for("disposisi", {"pejabat": 0}).items() if k != "pejabat_id"}
+CASES = [
+    Case(("halaman",), "GET", "/pengaduan/staf/", "operator"),
+    Case(("templat",), "GET", "/pengaduan/staf/p/{ref}", "pejabat", ("telaah_layak", "nota_dinas", "disposisi"),
+         valid="0"),
+    Case(("tembusan",), "POST", "/pengaduan/staf/p/{ref}/langkah/nota_dinas", "kabid", ("telaah_layak",),
+         form=NOTA_DINAS, valid=lambda ctx: str(ctx["staff"]["pejabat"]), ok=303),
+    Case(("pejabat_id",), "POST", "/pengaduan/staf/p/{ref}/langkah/disposisi", "kadis", ("telaah_layak", "nota_dinas"),
+         form=DISPOSISI, valid=lambda ctx: str(ctx["staff"]["pejabat"]), ok=303),
+    Case(("grant_id",), "POST", "/pengaduan/staf/admin/akun/pejabat/peran-sementara/cabut", "admin",
+         valid=lambda ctx: str(ctx["grant"]), ok=303),
+    Case(("toleransi",), "GET", "/pengaduan/staf/data/siak", "kabid", valid="0"),
+    Case(("toleransi",), "GET", "/pengaduan/staf/data/siak/selisih.xlsx", "kabid", valid="0"),
+    Case(("toleransi",), "POST", "/pengaduan/staf/data/siak", "kabid", valid="0", ok=422),  # 422: no file chosen
+    Case(tuple(feedback.QUESTIONS), "POST", "/pengaduan/nilai/{token}", None, form={"selesai": "ya"}, valid="4"),
+]
+
+
+def numeric_params_in_code() -> set[str]:
+    """The parameter names portal/web reads through params.py."""
+    names = set()
+    for path in (ROOT / "portal" / "web").glob("*.py"):
+        for literal, variable in re.findall(r'params\.\w+\(\s*[\w.]+,\s*(?:"(\w+)"|(\w+))', path.read_text()):
+            # The rating form is the one place that reads its names from a list: the SKM questions.
+            names |= {literal} if literal else set(feedback.QUESTIONS)
+    return names
+
+
+def test_every_numeric_parameter_is_read_with_bounds_and_has_a_case():
+    in_code = numeric_params_in_code()
+    assert {"halaman", "templat", "tembusan", "pejabat_id", "grant_id", "toleransi"} <= in_code
+    assert in_code == {name for case in CASES for name in case.params}
+    # No numeric parsing of request data outside params.py.
+    for path in (ROOT / "portal" / "web").glob("*.py"):
+        if path.name != "params.py":
+            assert not re.search(r"\bint\((request|form|f|a|source|raw)\b|\.isdigit\(\)", path.read_text()), path.name
+
+
+def textarea(html: str) -> str:
+    return re.search(r'<textarea id="body" name="body"[^>]*>(.*?)</textarea>', html, re.S).group(1).strip()
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.method} {c.path} {'+'.join(c.params)}")
+def test_numeric_parameter_out_of_bounds_is_never_a_server_error(case, request, client, csrf, db, staff):
+    ctx = {"staff": staff}
+    if "{token}" in case.path:
+        request.getfixturevalue("answered")
+        case_path = rating_link(db)
+    else:
+        client.post("/pengaduan/", data={**VALID, "csrf_token": csrf()}, content_type="multipart/form-data")
+        (ref,) = db.execute("SELECT ref FROM complaints").fetchone()
+        for step in case.steps:
+            login(client, STEP_ROLE[step])
+            assert act(client, ref, step, form_for(step, staff)).status_code == 303, step
+        case_path = case.path.format(ref=ref)
+    if "grant_id" in case.params:
+        now = datetime.now(timezone.utc)
+        ctx["grant"] = users.grant_acting(db, staff["pejabat"], "kadis", now - timedelta(hours=1),
+                                          now + timedelta(days=2), by=staff["admin"], now=now, note="SP Plh 800/1")
+    if case.role:
+        login(client, case.role)
+    else:
+        client.post("/pengaduan/staf/keluar", data={"csrf_token": csrf()})
+    token = csrf()
+
+    def send(value):
+        values = {name: value for name in case.params}
+        if case.method == "GET":
+            return client.get(case_path, query_string=values)
+        return client.post(case_path, data={**case.form, **values, "csrf_token": token})
+
+    for value in BAD_NUMBERS:
+        before = table_counts(db)
+        response = send(value)
+        assert response.status_code < 500, (value, response.get_data(as_text=True)[:2000])
+        if case.method == "POST":
+            assert table_counts(db) == before, value
+        if case.params == ("templat",):
+            assert textarea(response.get_data(as_text=True)) == "", value  # no template picked by a bad number
+    valid = case.valid(ctx) if callable(case.valid) else case.valid
+    response = send(valid)
+    assert response.status_code == case.ok, response.get_data(as_text=True)[:2000]
+    if case.params == ("templat",):
+        assert textarea(response.get_data(as_text=True)).startswith("Terima kasih")
