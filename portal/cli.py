@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import click
+import tenacity
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -14,6 +17,8 @@ from . import db as database
 from .domain import handling, outbox, reminders, users
 from . import ops_cli, population_cli, reports_cli
 from .mailer import mail, transport
+
+log = logging.getLogger(__name__)
 
 
 def _db():
@@ -82,17 +87,58 @@ def outbox_group():
 @click.option("--loop", is_flag=True, help="Keep sending every OUTBOX_INTERVAL seconds.")
 def outbox_send_command(loop):
     """Send the e-mail that is due; with --loop, keep doing so."""
-    db = _db()
+    db = _job_db() if loop else _db()
     config = current_app.config
-    while True:
+
+    def one_pass():
         sent, failed = outbox.send_due(
             db, transport, now=_now, retry_seconds=config["OUTBOX_RETRY_SECONDS"],
-            retry_max_seconds=config["OUTBOX_RETRY_MAX_SECONDS"])
+            retry_max_seconds=config["OUTBOX_RETRY_MAX_SECONDS"],
+            record_retry_seconds=config["JOB_RETRY_SECONDS"], record_retry_max_seconds=config["JOB_RETRY_MAX_SECONDS"])
         if sent or failed or not loop:
             click.echo(f"Terkirim {sent}, gagal {failed} (dicoba lagi nanti).")
-        if not loop:
-            return
-        time.sleep(config["OUTBOX_INTERVAL"])
+
+    if loop:
+        _keep_running("outbox send", one_pass, interval=config["OUTBOX_INTERVAL"])
+    else:
+        one_pass()
+
+
+def _job_db():
+    """The database for a background loop: a pass waits JOB_BUSY_TIMEOUT for the write lock
+    and then fails, to be tried again by _keep_running, instead of blocking on a long write."""
+    db = _db()
+    db.execute(f"PRAGMA busy_timeout = {round(current_app.config['JOB_BUSY_TIMEOUT'] * 1000)}")
+    return db
+
+
+def _describe(exc: BaseException) -> str:
+    # SQLite's and the OS's messages name no person; other messages might, so only their type is logged.
+    if isinstance(exc, (sqlite3.Error, OSError)):
+        return f"{type(exc).__name__}: {exc}"
+    return type(exc).__name__
+
+
+def _keep_running(name: str, one_pass, *, interval: float):
+    """Run one_pass every `interval` seconds until the process is stopped.
+
+    A pass that fails (the database locked past JOB_BUSY_TIMEOUT, a full disk, ...) is logged
+    and tried again after JOB_RETRY_SECONDS, doubling up to JOB_RETRY_MAX_SECONDS, so that a
+    transient error never ends the background job. Each pass is written to be repeated.
+    """
+    config = current_app.config
+
+    def warn(state):
+        log.warning("%s: pass failed (%s); next try in %.1fs", name, _describe(state.outcome.exception()),
+                    state.upcoming_sleep)
+
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception_type(Exception),
+        wait=tenacity.wait_exponential(multiplier=config["JOB_RETRY_SECONDS"], max=config["JOB_RETRY_MAX_SECONDS"]),
+        before_sleep=warn)
+    while True:
+        retrying(one_pass)  # each call starts again from the first, shortest delay
+        time.sleep(interval)
 
 
 def _catalog_calendar():
@@ -130,30 +176,38 @@ def reminders_send_command():
 @with_appcontext
 def daily_command(loop):
     """The daily jobs: withdraw unanswered complaints, then queue the staff digests."""
-    db = _db()
-    while True:
+    db = _job_db() if loop else _db()
+    config = current_app.config
+
+    def one_pass():
         moment = _now()
         done = db.execute("SELECT day FROM job_runs WHERE name = 'daily'").fetchone()
-        if moment.hour >= current_app.config["DAILY_HOUR"] and (done is None or done[0] != moment.date().isoformat()):
-            catalog, calendar = _catalog_calendar()
-            base_url = current_app.config["BASE_URL"]
-            closed = handling.withdraw_unanswered(db, moment, catalog=catalog, calendar=calendar, base_url=base_url)
-            from .domain import retention
-            retention.apply(db, moment, years=current_app.config["RETENTION_YEARS"],
-                            upload_dir=current_app.config["UPLOAD_DIR"])
+        if moment.hour < config["DAILY_HOUR"] or (done is not None and done[0] == moment.date().isoformat()):
+            if not loop:
+                click.echo("Tugas harian sudah dijalankan hari ini atau belum waktunya.")
+            return
+        catalog, calendar = _catalog_calendar()
+        base_url = config["BASE_URL"]
+        # Withdrawal and erasure change nothing when repeated, so a pass that failed half way
+        # is simply run again.
+        closed = handling.withdraw_unanswered(db, moment, catalog=catalog, calendar=calendar, base_url=base_url)
+        from .domain import retention
+        retention.apply(db, moment, years=config["RETENTION_YEARS"], upload_dir=config["UPLOAD_DIR"])
+        # The digests and the record of the day are one transaction: a repeated pass must not
+        # queue a second digest.
+        with database.write_transaction(db):
             queued = 0
             if calendar.is_working_day(moment.date()):
                 queued = reminders.send_all(db, catalog=catalog, calendar=calendar, now=moment, base_url=base_url)
-            with database.write_transaction(db):
-                db["job_runs"].upsert({"name": "daily", "day": moment.date().isoformat(), "at": moment.isoformat()},
-                                      pk="name")
-            click.echo(f"Tugas harian {moment.date()}: {closed} dicabut, {queued} ringkasan.")
-            click.echo(ops_cli.scheduled_backup(moment))  # backup and prune; reports a failure, never raises
-        elif not loop:
-            click.echo("Tugas harian sudah dijalankan hari ini atau belum waktunya.")
-        if not loop:
-            return
-        time.sleep(600)
+            db["job_runs"].upsert({"name": "daily", "day": moment.date().isoformat(), "at": moment.isoformat()},
+                                  pk="name")
+        click.echo(f"Tugas harian {moment.date()}: {closed} dicabut, {queued} ringkasan.")
+        click.echo(ops_cli.scheduled_backup(moment))  # backup and prune; reports a failure, never raises
+
+    if loop:
+        _keep_running("daily", one_pass, interval=config["DAILY_INTERVAL"])
+    else:
+        one_pass()
 
 
 @click.group("publikasi")

@@ -51,7 +51,13 @@ SETTINGS = (
     Setting("MAIL_TIMEOUT", 20, "Seconds to wait for the SMTP server before counting a send as failed."),
     Setting("OUTBOX_RETRY_SECONDS", 60, "First retry delay after a failed send; doubles each attempt."),
     Setting("OUTBOX_RETRY_MAX_SECONDS", 21600, "Longest delay between two retries."),
-    Setting("OUTBOX_INTERVAL", 10, "Seconds between two passes of the background sender (outbox send --loop)."),
+    Setting("OUTBOX_INTERVAL", 10.0, "Seconds between two passes of the background sender (outbox send --loop)."),
+    Setting("DAILY_INTERVAL", 600.0, "Seconds between two checks of the daily loop (daily --loop) whether the day's jobs are due."),
+    Setting("JOB_BUSY_TIMEOUT", 15.0, "Seconds a background job (outbox send, daily) waits for the database write lock "
+            "before that pass counts as failed and is tried again."),
+    Setting("JOB_RETRY_SECONDS", 5.0, "First wait after a failed pass of a background job (e.g. database locked); "
+            "doubles each time the pass fails again."),
+    Setting("JOB_RETRY_MAX_SECONDS", 300.0, "Longest wait between two tries of a failing background job."),
     Setting("MAX_FILE_MB", 5, "Largest attachment accepted, in megabytes."),
     Setting("MAX_FILES", 3, "Most attachments per complaint or per added information."),
     Setting("MAX_TEXT_CHARS", 5000, "Longest complaint text accepted, in characters."),
@@ -88,6 +94,11 @@ def finalise(config: dict) -> None:
                 config[setting.name] = int(value)
             except (TypeError, ValueError):
                 raise ConfigError(f"PORTAL_{setting.name} must be a whole number, not {value!r}") from None
+        if isinstance(setting.default, float):
+            try:
+                config[setting.name] = float(value)
+            except (TypeError, ValueError):
+                raise ConfigError(f"PORTAL_{setting.name} must be a number of seconds, not {value!r}") from None
     data_dir = Path(config["DATA_DIR"])
     if not data_dir.is_absolute():
         data_dir = REPO_ROOT / data_dir

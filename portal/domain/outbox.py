@@ -3,18 +3,23 @@
 A message is queued in the same transaction as the change that causes it, so a complaint
 and its acknowledgment are stored together or not at all. The sender then claims each due
 message, hands it to the SMTP server and marks it sent. A failed send is retried with a
-growing delay. Each message carries a fixed Message-ID, so in the one unavoidable window
-(the process dies after the server accepted a message and before it was marked sent) the
-repeat is recognisable as the same message.
+growing delay. Once the server has accepted a message, a locked database is waited out
+before it is marked sent, so a busy moment never turns into a second delivery. Each message
+carries a fixed Message-ID, so in the one unavoidable window (the process dies after the
+server accepted a message and before it was marked sent) the repeat is recognisable as the
+same message.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable
+
+import tenacity
 
 from ..db import write_transaction
 
@@ -75,9 +80,34 @@ def _claim(db, now: datetime) -> Mail | None:
     return Mail(*row)
 
 
+def _record(db, sql: str, params: list, *, mail_id: int, wait) -> None:
+    """Write the outcome of a send, waiting out a locked database for as long as it takes.
+
+    The SMTP server has already answered; a delivery that is not recorded would be claimed
+    again after STALE_CLAIM and reach the citizen twice, so this write is never given up.
+    """
+    def warn(state):
+        exc = state.outcome.exception()
+        log.warning("outbox message %s: outcome not recorded yet (%s: %s); retry in %.1fs",
+                    mail_id, type(exc).__name__, exc, state.upcoming_sleep)
+
+    for attempt in tenacity.Retrying(retry=tenacity.retry_if_exception_type(sqlite3.OperationalError),
+                                     wait=wait, before_sleep=warn, reraise=True):
+        with attempt:
+            with write_transaction(db):
+                db.execute(sql, params)
+
+
 def send_due(db, transport: Callable[[Mail], None], *, now: Callable[[], datetime],
-             retry_seconds: int = 60, retry_max_seconds: int = 21600) -> tuple[int, int]:
-    """Send every message that is due; return (sent, failed)."""
+             retry_seconds: int = 60, retry_max_seconds: int = 21600,
+             record_retry_seconds: float = 1.0, record_retry_max_seconds: float = 60.0) -> tuple[int, int]:
+    """Send every message that is due; return (sent, failed).
+
+    A locked database while claiming ends the pass with sqlite3.OperationalError and changes
+    nothing; the caller tries again later. Once a message was handed over, its outcome is
+    recorded with retries (record_retry_seconds, doubling up to record_retry_max_seconds).
+    """
+    wait = tenacity.wait_exponential(multiplier=record_retry_seconds, max=record_retry_max_seconds)
     sent = failed = 0
     while (mail := _claim(db, now())) is not None:
         try:
@@ -86,22 +116,16 @@ def send_due(db, transport: Callable[[Mail], None], *, now: Callable[[], datetim
             failed += 1
             attempts = db.execute("SELECT attempts FROM outbox WHERE id = ?", [mail.id]).fetchone()[0]
             delay = min(retry_seconds * 2 ** (attempts - 1), retry_max_seconds)
-            with write_transaction(db):
-                db.execute(
-                    """UPDATE outbox SET status = 'pending', claimed_at = NULL, last_error = ?,
-                       next_attempt_at = ? WHERE id = ?""",
-                    [type(exc).__name__, _ts(now() + timedelta(seconds=delay)), mail.id],
-                )
+            _record(db, """UPDATE outbox SET status = 'pending', claimed_at = NULL, last_error = ?,
+                           next_attempt_at = ? WHERE id = ?""",
+                    [type(exc).__name__, _ts(now() + timedelta(seconds=delay)), mail.id], mail_id=mail.id, wait=wait)
             # The message number only: the address and text are personal data.
             log.warning("outbox message %s not sent (%s); retry in %ss", mail.id, type(exc).__name__, delay)
             if failed >= 3:
                 break  # the server is down: leave the rest for the next pass
             continue
-        with write_transaction(db):
-            db.execute(
-                "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
-                [_ts(now()), mail.id],
-            )
+        _record(db, "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
+                [_ts(now()), mail.id], mail_id=mail.id, wait=wait)
         sent += 1
     return sent, failed
 

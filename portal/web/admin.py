@@ -15,7 +15,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from ..domain import users
-from . import get_db, now
+from . import get_db, now, params
 from .auth import role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/pengaduan/staf/admin")
@@ -167,9 +167,8 @@ def grant(username):
 @role_required("admin")
 def revoke(username):
     def action(db, u):
-        try:
-            grant_id = int(request.form.get("grant_id", ""))
-        except ValueError:
-            raise users.UnknownGrant("Peran sementara itu tidak ditemukan pada akun ini.") from None
+        grant_id = params.whole_number(request.form, "grant_id", low=1, high=params.MAX_ID)
+        if grant_id is None:
+            raise users.UnknownGrant("Peran sementara itu tidak ditemukan pada akun ini.")
         users.revoke_grant(db, u.id, grant_id, by=_me(), now=now())
     return _change(username, action, "Peran sementara dicabut; akun itu tidak lagi memegangnya.")

@@ -19,7 +19,7 @@ from flask_login import current_user
 
 from ..domain import audit, complaints, deadlines, documents, handling, regions, tracking, users, workflow
 from ..domain import nik as nik_rules
-from . import calendar, catalog, get_db, now
+from . import calendar, catalog, get_db, now, params
 from .auth import role_required
 
 bp = Blueprint("case", __name__, url_prefix="/pengaduan/staf/p")
@@ -70,10 +70,8 @@ def case_context(complaint: dict) -> dict:
     pejabat = _rows("SELECT DISTINCT u.id, u.display_name, u.jabatan FROM users u JOIN user_roles r ON r.user_id = u.id "
                     "WHERE r.role = 'pejabat' AND u.active = 1 ORDER BY u.display_name", [])
     templates = catalog().templates_for(complaint["category"])
-    try:
-        chosen = templates[int(request.args.get("templat", ""))][1]
-    except (ValueError, IndexError):
-        chosen = None
+    chosen_index = params.whole_number(request.args, "templat", low=0, high=len(templates) - 1)
+    chosen = None if chosen_index is None else templates[chosen_index][1]
     clocks = deadlines.clocks(complaint, events, catalog=catalog(), calendar=calendar())
     attachments = _rows("SELECT stored_name, original_name, mime, size FROM attachments WHERE complaint_id = ? "
                         "ORDER BY id", [cid])
@@ -122,13 +120,6 @@ def _datetime(name: str) -> datetime | None:
         return None
 
 
-def _int(name: str) -> int | None:
-    try:
-        return int(request.form.get(name, ""))
-    except ValueError:
-        return None
-
-
 def _take(step: str, complaint: dict):
     """Parse the step's form and call the domain; returns a message for the person."""
     db, me, moment, f = get_db(), actor(), now(), request.form
@@ -147,7 +138,7 @@ def _take(step: str, complaint: dict):
                                      expected_state=expected)
         return "Permintaan informasi tambahan dikirim kepada pengadu."
     if step == "nota_dinas":
-        tembusan = [int(x) for x in f.getlist("tembusan") if x.isdigit()]
+        tembusan = params.whole_numbers(f, "tembusan", low=1, high=params.MAX_ID)
         nomor = handling.create_nota_dinas(db, cid, me, moment, catalog=catalog(), sifat=f.get("sifat", ""),
                                            hal=f.get("hal", ""), ringkasan=f.get("ringkasan", ""),
                                            telaah=f.get("telaah", ""), tembusan=tembusan, expected_state=expected)
@@ -156,7 +147,8 @@ def _take(step: str, complaint: dict):
         batas = _date("batas")
         if batas is None:
             raise handling.HandlingError("Isi batas waktu disposisi.")
-        handling.dispose(db, cid, me, moment, pejabat_id=_int("pejabat_id") or 0, instruksi=f.get("instruksi", ""),
+        pejabat_id = params.whole_number(f, "pejabat_id", low=1, high=params.MAX_ID) or 0
+        handling.dispose(db, cid, me, moment, pejabat_id=pejabat_id, instruksi=f.get("instruksi", ""),
                          batas=batas, expected_state=expected)
         return "Disposisi dikirim kepada pejabat."
     if step == "simpan_konsep":

@@ -18,7 +18,7 @@ from ..domain.population import recap, schema, siak, store, template
 from ..domain.population.checks import angka
 from ..domain.population.layout import label
 from ..domain.population.reading import Problem
-from . import get_db, now
+from . import get_db, now, params
 from .auth import role_required
 
 bp = Blueprint("population", __name__, url_prefix="/pengaduan/staf/data")
@@ -144,10 +144,7 @@ def recap_page():
 
 
 def _tolerance(source) -> tuple[int, str | None]:
-    raw = (source.get("toleransi") or "0").strip()
-    if raw.isdigit():
-        return int(raw), None
-    return 0, "Toleransi harus bilangan bulat 0 atau lebih."
+    return params.checked_number(source, "toleransi", low=0, high=params.MAX_TOLERANCE, default=0, label="Toleransi")
 
 
 @bp.route("/siak", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
 from ..domain import complaints, feedback, handling, tracking, uploads
-from . import calendar, catalog, get_db, limiter, now
+from . import calendar, catalog, get_db, limiter, now, params
 from .forms import AddInformationForm, ComplaintForm, TrackForm
 
 bp = Blueprint("public", __name__, url_prefix="/pengaduan", static_folder="static",
@@ -153,10 +153,8 @@ def rate(token):
     error = None
     if request.method == "POST":
         form = request.form
-        try:
-            scores = {k: int(form.get(k, "")) for k in feedback.QUESTIONS}
-        except ValueError:
-            scores = {}
+        scores = {k: params.whole_number(form, k, low=min(feedback.SCALE), high=max(feedback.SCALE))
+                  for k in feedback.QUESTIONS}
         try:
             feedback.rate(get_db(), complaint["id"], scores=scores, solved=form.get("selesai") == "ya",
                           comment=form.get("komentar", ""), now=now())

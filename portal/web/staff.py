@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from ..domain import dashboard as dashboard_figures
 from ..domain import complaints, deadlines, inbox, outbox, regions, tracking, workflow
-from . import calendar, catalog, get_db, now
+from . import calendar, catalog, get_db, now, params
 from .auth import role_required
 from .forms import OperatorEntryForm
 from .public import limits, read_files
@@ -28,10 +28,7 @@ def _filters() -> inbox.Filters:
             return date.fromisoformat(a.get(name, ""))
         except ValueError:
             return None
-    try:
-        page = max(1, int(a.get("halaman", "1")))
-    except ValueError:
-        page = 1
+    page = params.whole_number(a, "halaman", low=1, high=params.MAX_PAGE, default=1)
     state = a.get("status", "")
     return inbox.Filters(state=state if state in workflow.STATES else "", category=a.get("kategori", ""),
                          channel=a.get("saluran", ""), kecamatan=a.get("kecamatan", ""),
