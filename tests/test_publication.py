@@ -75,3 +75,41 @@ def test_other_roles_cannot_publish(client, csrf, db, staff):
     cid, ref = answered(client, csrf, db, staff, "publik")
     login(client, "kadis")
     assert client.get(f"/pengaduan/staf/p/{ref}/publikasi").status_code == 403
+
+
+def test_disguised_phone_number_put_back_is_refused(client, csrf, db, staff):
+    cid, ref = answered(client, csrf, db, staff, "publik")
+    login(client, "operator")
+    page = client.get(f"/pengaduan/staf/p/{ref}/publikasi").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    for disguised in ("0812\u200b3456\u200b7890", "０８１２３４５６７８９０", "si\u00adti@con\u2060toh.id",
+                      "Si\ufeffti Ami\u200dnah"):
+        refused = client.post(f"/pengaduan/staf/p/{ref}/publikasi",
+                              data={"csrf_token": token, "body": f"Hubungi {disguised}.", "reply": "Sudah terbit."})
+        assert refused.status_code == 422 and "masih memuat data pribadi" in refused.get_data(as_text=True)
+    assert db["publications"].count == 0
+
+
+def test_text_approved_before_the_normalisation_is_cleaned_on_export(app, client, csrf, db, staff):
+    """An item approved while invisible characters still hid a phone number from the check: the
+    export folds the text and removes what is then found."""
+    cid, ref = answered(client, csrf, db, staff, "publik")
+    db["publications"].insert({"complaint_id": cid, "public_number": "2026-0001",
+                               "approved_by": staff["operator"],
+                               "body": "Hubungi 0812\u200b3456\u200b7890 atau Si\u200bti Aminah.",
+                               "reply": "Akta sudah terbit.", "approved_at": "2026-01-05T10:00:00", "withdrawn_at": None})
+    assert app.test_cli_runner().invoke(args=["publikasi", "export"]).exit_code == 0
+    (item,) = json.loads(open(f"{app.config['PUBLIC_DATA_DIR']}/daftar.json").read())["pengaduan"]
+    assert item["isi"] == "Hubungi [nomor telepon] atau [nama]."
+
+
+def test_withdrawing_what_is_not_published_changes_nothing(client, csrf, db, staff):
+    cid, ref = answered(client, csrf, db, staff, "publik")
+    login(client, "operator")
+    page = client.get("/pengaduan/staf/publikasi").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(f"/pengaduan/staf/p/{ref}/publikasi/tarik", data={"csrf_token": token})
+    assert response.status_code == 303
+    assert "tidak sedang dipublikasikan" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert db["publications"].count == 0
+    assert db.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'tarik_publikasi'").fetchone()[0] == 0

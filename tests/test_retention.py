@@ -66,7 +66,7 @@ def test_public_list_pages_from_the_export(tmp_path):
     (tmp_path / "data" / "pengaduan" / "daftar.json").write_text(json.dumps(data))
     pages = complaints_list.generate(tmp_path, preview=False)
     assert set(pages) == {"pengaduan-publik/index.md", "pengaduan-publik/2026-0001.md"}
-    assert "[2026-0001](2026-0001.md)" in pages["pengaduan-publik/index.md"]
+    assert '<a href="2026-0001/">' in pages["pengaduan-publik/index.md"]  # the item page's address
     item = pages["pengaduan-publik/2026-0001.md"]
     assert "&lt;b&gt;belum&lt;/b&gt;" in item and "2 Maret 2026" in item and "Sudah dicetak." in item
     assert complaints_list.generate(tmp_path / "kosong", preview=False) == {}

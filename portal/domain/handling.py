@@ -14,13 +14,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import nh3
-import markdown as md
-
 from ..db import write_transaction
 from . import deadlines, messages, outbox, tracking, workflow
 from .catalog import Catalog
 from .complaints import events_of, get as get_complaint
+from .rendering import render_reply  # noqa: F401  (the staff pages and documents ask for it here)
 
 
 @dataclass(frozen=True)
@@ -317,10 +315,3 @@ def keep_closed(db, complaint_id, actor: Actor, now, *, note: str, base_url: str
         complaint = transition(db, complaint_id, "tetap_selesai", actor, now, note=note, expected_state=expected_state)
         _notify(db, complaint, now, base_url,
                 messages.kept_closed(tracking.display(complaint["tracking_code"]), note, base_url))
-
-
-def render_reply(text: str) -> str:
-    """A reply's Markdown as HTML that is safe to show (nh3 removes scripts, handlers, styles)."""
-    return nh3.clean(md.markdown(text or "", extensions=["sane_lists"]),
-                     tags={"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "h3", "h4", "a"},
-                     attributes={"a": {"href"}}, url_schemes={"https", "http", "mailto"})

@@ -4,7 +4,11 @@ A complaint enters it only when the citizen chose *publik* and an operator appro
 published version: the text and reply with personal data removed (found by redaction.py,
 then checked and edited by the operator beside the original). *Rahasia* and *anonim*
 complaints never appear. The export writes aggregates-free, identity-free JSON under
-content/data/pengaduan/ for the site; the site never reads the database.
+content/data/pengaduan/ for the site; the site never reads the database. An operator can
+withdraw a published item: it leaves the export, and the site at its next build.
+
+The text stored and exported is redaction.normalise()d, the same text the check ran on: what
+the site shows is what was checked.
 """
 
 from __future__ import annotations
@@ -14,14 +18,18 @@ from datetime import datetime
 from pathlib import Path
 
 from ..db import write_transaction
-from . import audit, redaction, regions
+from . import audit, redaction, regions, tracking
 from .catalog import Catalog
 from .complaints import get as get_complaint
 from .handling import Actor, HandlingError, allocate_number
 
 
 class NotPublishable(ValueError):
-    "This complaint may not be published."
+    "This complaint may not be published (or withdrawn) by this person."
+
+
+# Who decides what the public list shows: approving and withdrawing alike.
+PUBLISHERS = frozenset({"operator"})
 
 
 def _reply(db, complaint_id: int) -> tuple[str, str] | None:
@@ -36,7 +44,7 @@ def publishable(db, complaint: dict) -> bool:
 
 
 def _known(complaint: dict) -> list[str]:
-    return [complaint[k] for k in ("name", "email", "phone", "nik") if complaint[k]]
+    return [complaint[k] for k in ("name", "email", "phone", "nik") if complaint.get(k)]
 
 
 def suggestion(db, complaint: dict) -> tuple[str, str]:
@@ -48,18 +56,16 @@ def suggestion(db, complaint: dict) -> tuple[str, str]:
 
 def approve(db, complaint_id: int, actor: Actor, now: datetime, *, body: str, reply: str) -> str:
     """Publish the operator's checked version; returns its public number."""
-    if "operator" not in actor.roles:
+    if not PUBLISHERS & actor.roles:
         raise NotPublishable("Hanya operator pengaduan yang dapat menyetujui publikasi.")
-    body, reply = (body or "").strip(), (reply or "").strip()
+    body, reply = redaction.normalise(body).strip(), redaction.normalise(reply).strip()
     if not body or not reply:
         raise HandlingError("Isi pengaduan dan tanggapan yang akan dipublikasikan tidak boleh kosong.")
     with write_transaction(db):
         complaint = get_complaint(db, complaint_id)
         if complaint is None or not publishable(db, complaint):
             raise NotPublishable("Hanya pengaduan bersifat publik yang sudah ditanggapi yang dapat dipublikasikan.")
-        # Names have no shape; anything with one (NIK, phone, e-mail, the complainant's own details) must go.
-        left = [f for text in (body, reply) for f in redaction.leftovers(text, known=_known(complaint))
-                if f.kind != "nama" or f.text.lower() in " ".join(_known(complaint)).lower()]
+        left = [f for text in (body, reply) for f in redaction.leftovers(text, known=_known(complaint))]
         if left:
             raise HandlingError("Teks yang akan dipublikasikan masih memuat data pribadi: "
                                 + ", ".join(sorted({redaction.LABELS[f.kind] for f in left})) + ".")
@@ -73,26 +79,62 @@ def approve(db, complaint_id: int, actor: Actor, now: datetime, *, body: str, re
     return number
 
 
-def withdraw(db, complaint_id: int, actor: Actor, now: datetime) -> None:
+def withdraw(db, complaint_id: int, actor: Actor, now: datetime) -> str:
+    """Take a published item off the public list; returns its public number. It can be checked
+    and approved again later (under the same number)."""
+    if not PUBLISHERS & actor.roles:
+        raise NotPublishable("Hanya operator pengaduan yang dapat menarik publikasi.")
     with write_transaction(db):
+        row = db.execute("SELECT public_number FROM publications WHERE complaint_id = ? AND withdrawn_at IS NULL",
+                         [complaint_id]).fetchone()
+        if row is None:
+            raise NotPublishable("Pengaduan ini tidak sedang dipublikasikan; tidak ada yang ditarik.")
         db.execute("UPDATE publications SET withdrawn_at = ? WHERE complaint_id = ?", [now.isoformat(), complaint_id])
-        audit.record(db, actor.id, "tarik_publikasi", f"pengaduan {complaint_id}", now)
+        audit.record(db, actor.id, "tarik_publikasi", f"pengaduan {complaint_id} nomor publik {row[0]}", now)
+    return row[0]
 
 
-def items(db, catalog: Catalog) -> list[dict]:
-    """The published items, newest first, with nothing that identifies anyone."""
+def waiting(db, limit: int = 200) -> list[dict]:
+    """Public, answered complaints not on the list: never checked yet, or withdrawn."""
     rows = db.execute(
-        """SELECT p.public_number, p.body, p.reply, c.category, c.kecamatan, c.received_at, c.visibility,
+        """SELECT c.ref, c.tracking_code, c.received_at, p.withdrawn_at FROM complaints c
+           LEFT JOIN publications p ON p.complaint_id = c.id
+           WHERE c.visibility = 'publik' AND c.state = 'selesai' AND c.erased_at IS NULL
+             AND (p.complaint_id IS NULL OR p.withdrawn_at IS NOT NULL)
+           ORDER BY c.received_at LIMIT ?""", [limit]).fetchall()
+    return [{"ref": ref, "code": tracking.display(code), "received_at": received, "withdrawn_at": withdrawn}
+            for ref, code, received, withdrawn in rows]
+
+
+def _rows(db, catalog: Catalog) -> list[dict]:
+    rows = db.execute(
+        """SELECT p.public_number, p.body, p.reply, c.category, c.kecamatan, c.received_at, c.ref,
+                  c.name, c.email, c.phone, c.nik,
                   (SELECT at FROM events e WHERE e.complaint_id = c.id AND e.kind = 'kirim' ORDER BY e.id DESC LIMIT 1)
            FROM publications p JOIN complaints c ON c.id = p.complaint_id
            WHERE p.withdrawn_at IS NULL AND c.visibility = 'publik' ORDER BY p.public_number DESC""").fetchall()
     out = []
-    for number, body, reply, category, kecamatan, received, _visibility, replied in rows:
+    for number, body, reply, category, kecamatan, received, ref, name, email, phone, nik, replied in rows:
         kec = regions.get(kecamatan)
+        known = _known({"name": name, "email": email, "phone": phone, "nik": nik})
+        # Checked again on the way out: an item approved before the check saw through invisible
+        # characters must not carry disguised personal data to the site.
         out.append({"nomor": number, "kategori": catalog.categories.get(category, category),
                     "kecamatan": kec.nama if kec else "", "diterima": received[:10],
-                    "ditanggapi": replied[:10] if replied else None, "isi": body, "tanggapan": reply})
+                    "ditanggapi": replied[:10] if replied else None,
+                    "isi": redaction.scrub(body, known=known), "tanggapan": redaction.scrub(reply, known=known),
+                    "ref": ref})
     return out
+
+
+def items(db, catalog: Catalog) -> list[dict]:
+    """The published items, newest first, with nothing that identifies anyone."""
+    return [{k: v for k, v in item.items() if k != "ref"} for item in _rows(db, catalog)]
+
+
+def staff_items(db, catalog: Catalog) -> list[dict]:
+    """The published items for the operator's page, each with the complaint's internal ref."""
+    return _rows(db, catalog)
 
 
 def export(db, catalog: Catalog, out_dir: str | Path) -> int:

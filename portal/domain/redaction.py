@@ -4,11 +4,17 @@ Patterns catch what has a shape: NIK and KK numbers (16 digits, spaced or not), 
 e-mail addresses, street addresses (Jl./Jalan ..., RT/RW, Dusun), and the complainant's own
 name and contact details wherever they appear. Names of other people have no shape: the
 operator sees the original beside the redacted text and edits before approving.
+
+Every function here works on the normalised text (`normalise`): a phone number with a zero-width
+space between its digits, or written in fullwidth digits, looks like the plain number on screen
+and must be found as one. What is published is that normalised text, so what the site shows is
+exactly what was checked.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 LABELS = {"nik": "[NIK/KK]", "telepon": "[nomor telepon]", "email": "[e-mail]", "alamat": "[alamat]",
@@ -29,6 +35,19 @@ HONORIFIC_NAME = re.compile(r"\b(?:Bapak|Bpk\.?|Pak|Ibu|Bu|Sdr\.?|Sdri\.?|Saudar
                             r"(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,2}")
 
 
+
+
+def normalise(text: str) -> str:
+    """The text as a reader sees it: compatibility forms folded (NFKC: fullwidth digits and
+    letters, ligatures), invisible format characters (Unicode category Cf: zero-width space and
+    joiners, word joiner, byte-order mark, soft hyphen, direction marks) and control characters
+    other than line breaks and tabs dropped, digits of any script as 0-9 (the patterns look for
+    ASCII digits), line endings as \\n."""
+    text = unicodedata.normalize("NFKC", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text
+                   if ch in "\n\t" or unicodedata.category(ch) not in ("Cf", "Cc"))
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: str
@@ -37,18 +56,18 @@ class Finding:
     text: str
 
 
-def find(text: str, *, known: list[str] = ()) -> list[Finding]:
-    """Every span of personal data found, without overlaps, in order."""
+def _spans(text: str, known, guesses: bool) -> list[Finding]:
     spans: list[Finding] = []
     for value in known:
-        value = (value or "").strip()
+        value = normalise(value or "").strip()
         for part in {value, *value.split()} if value else ():
             if len(part) >= 3 and not part.isdigit():
                 for m in re.finditer(rf"\b{re.escape(part)}\b", text, re.IGNORECASE):
                     spans.append(Finding("nama", m.start(), m.end(), m.group()))
     for kind, pattern in PATTERNS:
         spans += [Finding(kind, m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
-    spans += [Finding("nama", m.start(), m.end(), m.group()) for m in HONORIFIC_NAME.finditer(text)]
+    if guesses:
+        spans += [Finding("nama", m.start(), m.end(), m.group()) for m in HONORIFIC_NAME.finditer(text)]
     spans.sort(key=lambda f: (f.start, -(f.end - f.start)))
     out: list[Finding] = []
     for f in spans:
@@ -60,15 +79,33 @@ def find(text: str, *, known: list[str] = ()) -> list[Finding]:
     return out
 
 
-def redact(text: str, *, known: list[str] = ()) -> str:
-    """The text with every finding replaced by its label."""
+def find(text: str, *, known: list[str] = ()) -> list[Finding]:
+    """Every span of personal data found in the normalised text, without overlaps, in order:
+    what has a shape, the complainant's own details, and names after an honorific (a guess)."""
+    return _spans(normalise(text), known, guesses=True)
+
+
+def _replace(text: str, findings: list[Finding]) -> str:
     pieces, last = [], 0
-    for f in find(text, known=known):
+    for f in findings:
         pieces += [text[last:f.start], LABELS[f.kind]]
         last = f.end
     return "".join(pieces + [text[last:]])
 
 
+def redact(text: str, *, known: list[str] = ()) -> str:
+    """The normalised text with every finding replaced by its label: the operator's starting point."""
+    return _replace(normalise(text), find(text, known=known))
+
+
 def leftovers(text: str, *, known: list[str] = ()) -> list[Finding]:
-    """What still looks personal in a text an operator is about to publish."""
-    return find(text, known=known)
+    """What may not be published in the normalised text: everything with a shape and the
+    complainant's own details. A name after an honorific is left to the operator's judgement
+    (it may be an official's); the complainant's own name is never."""
+    return _spans(normalise(text), known, guesses=False)
+
+
+def scrub(text: str, *, known: list[str] = ()) -> str:
+    """The normalised text with every leftover replaced by its label."""
+    text = normalise(text)
+    return _replace(text, _spans(text, known, guesses=False))

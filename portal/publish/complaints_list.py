@@ -4,31 +4,42 @@ by the portal when an operator approves a redacted version; see portal.domain.pu
 One page lists every item (newest first, with the category and kecamatan to scan by, and
 Material's search over the item pages); one page per item carries the text and the reply.
 Items are identified by their public number, never by the tracking code.
+
+The citizen's text and the reply reach the page as HTML made by portal.domain.rendering (the
+citizen's as plain text, the reply by the staff pages' allow-list), inside a raw HTML block:
+Markdown and its extensions (attr_list, md_in_html, reference links) never look inside one, so
+nothing in the text can turn into a link, image, heading, list or attribute. Only the headings
+are Markdown, so that the table of contents and the search sections work.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 from html import escape
 from pathlib import Path
 
 from babel.dates import format_date
-from datetime import date
 
+from ..domain.rendering import plain_html, render_reply
 from .errors import DataError
 
 SOURCE = Path("data") / "pengaduan" / "daftar.json"
 OUT = "pengaduan-publik"
 FIELDS = ("nomor", "kategori", "kecamatan", "diterima", "isi", "tanggapan")
+NUMBER = re.compile(r"\d{4}-\d{4,}")  # the public number (publication.approve): also the page's file name
 
 
 def _tanggal(iso: str | None) -> str:
     return format_date(date.fromisoformat(iso), "d MMMM y", locale="id") if iso else "-"
 
 
-def _md(text: str) -> str:
-    # The citizen's words are shown as text, never as Markdown or HTML.
-    return "\n\n".join(escape(p).replace("\n", "  \n") for p in text.strip().split("\n\n"))
+def _html_block(html: str, css_class: str, tag: str = "div") -> str:
+    """HTML that Markdown passes through untouched: a block-level element at the start of a line,
+    with no markdown="..." attribute, is a raw HTML block, and nothing in `html` can close it
+    early (every < in the citizen's text is escaped; the reply's allow-list has no <div>)."""
+    return f'<{tag} class="{css_class}">\n{html}\n</{tag}>'
 
 
 def load(content_dir: Path) -> list[dict]:
@@ -46,6 +57,9 @@ def load(content_dir: Path) -> list[dict]:
         missing = [f for f in FIELDS if not isinstance(item, dict) or not isinstance(item.get(f), str)]
         if missing:
             raise DataError(path, f"pengaduan ke-{i}", f"kolom {', '.join(missing)} harus berupa teks")
+        if not NUMBER.fullmatch(item["nomor"]):
+            raise DataError(path, f"pengaduan ke-{i}",
+                            f"nomor {item['nomor']!r} bukan nomor publik (contoh: 2026-0001)")
     return items
 
 
@@ -59,17 +73,24 @@ def generate(content_dir: Path, preview: bool) -> dict[str, str]:
              "Kabupaten Trenggalek. Data pribadi (nama, NIK, nomor KK, nomor telepon, e-mail, alamat) telah "
              "dihapus dan diperiksa petugas sebelum ditampilkan.", "",
              f"Jumlah: {len(items)} pengaduan. Gunakan kotak pencarian situs untuk mencari kata tertentu.", ""]
+    entries = []
     for item in items:
-        slug = item["nomor"].replace("/", "-")
-        summary = escape(item["isi"].strip().split("\n")[0][:140])
-        lines += [f"- **[{escape(item['nomor'])}]({slug}.md)** · {escape(item['kategori'])} · Kecamatan "
-                  f"{escape(item['kecamatan'])} · diterima {_tanggal(item['diterima'])}  ", f"  {summary}"]
-        out[f"{OUT}/{slug}.md"] = "\n".join([
-            "---", f"title: Pengaduan {item['nomor']}", "---", "",
-            f"# Pengaduan {escape(item['nomor'])}", "",
-            f"**Kategori:** {escape(item['kategori'])}  ", f"**Kecamatan:** {escape(item['kecamatan'])}  ",
-            f"**Diterima:** {_tanggal(item['diterima'])}  ", f"**Ditanggapi:** {_tanggal(item.get('ditanggapi'))}",
-            "", "## Isi pengaduan", "", _md(item["isi"]), "", "## Tanggapan Dispendukcapil", "",
-            _md(item["tanggapan"]), "", "[Kembali ke daftar pengaduan publik](index.md)", ""])
+        number = item["nomor"]
+        summary = item["isi"].strip().split("\n")[0][:140]
+        # A raw block cannot use the .md links MkDocs rewrites: the address is the page's folder.
+        entries.append(f'<li><a href="{number}/"><strong>{number}</strong></a> · {escape(item["kategori"])} · '
+                       f'Kecamatan {escape(item["kecamatan"])} · diterima {_tanggal(item["diterima"])}<br>\n'
+                       f'{escape(summary)}</li>')
+        meta = (f'<p><strong>Kategori:</strong> {escape(item["kategori"])}<br>\n'
+                f'<strong>Kecamatan:</strong> {escape(item["kecamatan"])}<br>\n'
+                f'<strong>Diterima:</strong> {_tanggal(item["diterima"])}<br>\n'
+                f'<strong>Ditanggapi:</strong> {_tanggal(item.get("ditanggapi"))}</p>')
+        out[f"{OUT}/{number}.md"] = "\n".join([
+            "---", f"title: Pengaduan {number}", "---", "",
+            f"# Pengaduan {number}", "", _html_block(meta, "pengaduan-keterangan"), "",
+            "## Isi pengaduan", "", _html_block(plain_html(item["isi"]), "pengaduan-isi"), "",
+            "## Tanggapan Dispendukcapil", "", _html_block(render_reply(item["tanggapan"]), "pengaduan-tanggapan"),
+            "", "[Kembali ke daftar pengaduan publik](index.md)", ""])
+    lines.append(_html_block("\n".join(entries), "daftar-pengaduan", "ul"))
     out[f"{OUT}/index.md"] = "\n".join(lines) + "\n"
     return out

@@ -1,4 +1,5 @@
-"""Operator pages for the public list: check the redacted version beside the original, approve."""
+"""Operator pages for the public list: check the redacted version beside the original, approve;
+withdraw a published item."""
 
 from __future__ import annotations
 
@@ -20,19 +21,31 @@ def export_dir() -> Path:
 
 
 @bp.route("/publikasi")
-@role_required("operator")
+@role_required(*publication.PUBLISHERS)
 def index():
     db = get_db()
-    waiting = [dict(zip(("ref", "code", "received_at"), (r[0], tracking.display(r[1]), r[2]))) for r in db.execute(
-        "SELECT ref, tracking_code, received_at FROM complaints c WHERE visibility = 'publik' AND state = 'selesai' "
-        "AND erased_at IS NULL AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.complaint_id = c.id) "
-        "ORDER BY received_at LIMIT 200")]
-    published = publication.items(db, catalog())
-    return render_template("staff/publication_index.html", waiting=waiting, published=published)
+    return render_template("staff/publication_index.html", waiting=publication.waiting(db),
+                           published=publication.staff_items(db, catalog()))
+
+
+@bp.route("/p/<ref>/publikasi/tarik", methods=["POST"])
+@role_required(*publication.PUBLISHERS)
+def withdraw(ref):
+    db = get_db()
+    complaint = load(ref)
+    try:
+        number = publication.withdraw(db, complaint["id"], actor(), now())
+    except publication.NotPublishable as exc:
+        flash(str(exc))
+    else:
+        publication.export(db, catalog(), export_dir())
+        flash(f"Pengaduan publik nomor {number} ditarik dari daftar pengaduan publik. Pengaduan itu hilang dari "
+              "situs setelah situs dibangun ulang.")
+    return redirect(url_for("publication.index"), 303)
 
 
 @bp.route("/p/<ref>/publikasi", methods=["GET", "POST"])
-@role_required("operator")
+@role_required(*publication.PUBLISHERS)
 def edit(ref):
     db = get_db()
     complaint = load(ref)
