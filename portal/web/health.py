@@ -101,6 +101,12 @@ def report() -> dict:
         if free_mb < config["MIN_FREE_DISK_MB"]:
             warnings.append(f"Ruang disk {name} tinggal {free_mb} MB.")
 
+    if writable:
+        from .readiness import holiday_warning  # cuti bersama must be listed for every year a deadline reaches
+        holiday = holiday_warning()
+        if holiday:
+            warnings.append(holiday)
+
     status = "gagal" if not writable else ("peringatan" if warnings else "ok")
     return {
         "status": status,
