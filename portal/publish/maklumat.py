@@ -128,7 +128,7 @@ td { padding: .5mm 4mm .5mm 0; vertical-align: top; }
 .ttd { margin-top: 8mm; margin-left: 55%%; }
 .ttd p { margin: 0; }
 .ttd .nama { margin-top: 18mm; font-weight: bold; text-decoration: underline; }
-footer { position: absolute; bottom: 0; left: 0; right: 0; display: flex; align-items: center; font-size: .8em; }
+footer { margin-top: 8mm; border-top: .8pt solid #999; padding-top: 2mm; display: flex; align-items: center; font-size: .8em; }
 footer img { width: 24mm; height: 24mm; margin-right: 4mm; }
 """
 
