@@ -73,6 +73,8 @@ SETTINGS = (
     Setting("DAILY_HOUR", 7, "Hour (office time) after which the daily jobs run: withdrawals and staff digests."),
     Setting("HOLIDAYS_CSV", str(REPO_ROOT / "portal" / "data" / "hari-libur.csv"),
             "Dated list of cuti bersama and extra holidays (national holidays come from the holidays package)."),
+    Setting("PRODUCTION", False, "The live installation: letters and the Maklumat Pelayanan are refused, and the site "
+            "build fails, while a placeholder such as \"(diisi tim web)\" remains in content/ (see the readiness page)."),
     Setting("CUTI_BERSAMA_LIBUR", True, "Whether cuti bersama days count as non-working days for deadlines."),
 )
 

@@ -76,3 +76,16 @@ def overdue(db, *, catalog: Catalog, calendar: Calendar, today: date) -> tuple[d
            WHERE c.state = 'disposisi' AND d.batas < ? AND d.id = (SELECT max(id) FROM disposisi WHERE complaint_id = c.id)
            GROUP BY 1 ORDER BY 2 DESC""", [today.isoformat()]).fetchall())
     return dict(per_state), per_person
+
+
+def open_deadlines(db, *, catalog: Catalog, calendar: Calendar) -> list[date]:
+    """The due dates still running for open complaints (every clock not yet met), so that a holiday
+    list that stops short of them can be noticed (portal.domain.hari_libur)."""
+    open_states = [s for s, st in workflow.STATES.items() if st.kind != "closed"]
+    out = []
+    for complaint in db.query(f"SELECT * FROM complaints WHERE state IN ({','.join('?' * len(open_states))})",
+                              open_states):
+        for clock in deadlines.clocks(complaint, events_of(db, complaint["id"]), catalog=catalog, calendar=calendar):
+            if clock.deadline is not None and clock.met_on is None:
+                out.append(clock.deadline.due)
+    return out

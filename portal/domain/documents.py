@@ -20,7 +20,7 @@ import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
 
-from . import tracking
+from . import readiness, tracking
 from .catalog import Office
 from .handling import render_reply
 
@@ -555,12 +555,20 @@ def filename(kind: str, context: dict, fmt: str) -> str:
 
 
 def render(db, complaint_id: int, kind: str, fmt: str, office: Office, *,
-           content_dir: str | Path | None = None) -> tuple[bytes, str, str]:
-    """(content, mimetype, download filename) of one document in "pdf", "docx" or "html"."""
+           content_dir: str | Path | None = None, production: bool = False) -> tuple[bytes, str, str]:
+    """(content, mimetype, download filename) of one document in "pdf", "docx" or "html".
+
+    In production no letter is made while the office data it is printed from (letterhead, signing
+    official) still holds a placeholder: DocumentNotReady names each file and line."""
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
     if fmt not in FORMATS:
         raise ValueError(f"unknown document format {fmt!r}")
+    try:
+        readiness.refuse_in_production(production, content_dir or DEFAULT_CONTENT_DIR, f"Pembuatan {KINDS[kind]}",
+                                       only=readiness.OFFICE_DATA)
+    except readiness.PlaceholdersRemain as exc:
+        raise DocumentNotReady(str(exc)) from None
     context = gather(db, complaint_id, kind, office, content_dir=content_dir)
     if fmt == "pdf":
         content = render_pdf(kind, context)

@@ -35,6 +35,9 @@ def close_db(exc=None) -> None:
 
 def now() -> datetime:
     """The office's local time; days and deadlines are counted in it."""
+    clock = current_app.extensions.get("portal.clock")  # a fixed time, set by tests
+    if clock is not None:
+        return clock()
     return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).replace(microsecond=0)
 
 
@@ -46,7 +49,9 @@ def calendar() -> Calendar:
     """The working-day calendar, rebuilt when the holiday list changes on disk, so that a cuti
     bersama added later moves the deadlines of open complaints without a restart."""
     path = current_app.config["HOLIDAYS_CSV"]
-    stamp = os.stat(path).st_mtime_ns
+    info = os.stat(path)
+    # Size and inode too: two writes within one tick of the file system's clock share an mtime.
+    stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
     cached = current_app.extensions.get("portal.calendar")
     if cached is None or cached[0] != stamp:
         cached = (stamp, Calendar.default(extra_csv=path, cuti_bersama_libur=current_app.config["CUTI_BERSAMA_LIBUR"]))
@@ -84,6 +89,9 @@ def init_app(app) -> None:
     app.register_blueprint(admin.bp)
     from . import skm
     app.register_blueprint(skm.bp)  # /pengaduan/skm/ (survey), /pengaduan/staf/skm/ (staff)
+    from . import maklumat, readiness
+    app.register_blueprint(maklumat.bp)  # /pengaduan/staf/maklumat
+    app.register_blueprint(readiness.bp)  # /pengaduan/staf/kesiapan, /pengaduan/staf/hari-libur
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):

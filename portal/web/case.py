@@ -240,7 +240,8 @@ def document(ref, kind, fmt):
         abort(404)
     try:
         content, mimetype, filename = documents.render(get_db(), complaint["id"], kind, fmt, catalog().office,
-                                                       content_dir=current_app.config["CONTENT_DIR"])
+                                                       content_dir=current_app.config["CONTENT_DIR"],
+                                                       production=current_app.config["PRODUCTION"])
     except documents.DocumentNotReady as exc:
         return render_template("error.html", title="Dokumen belum tersedia", message=str(exc)), 404
     audit.record(get_db(), current_user.user.id, "unduh_dokumen", f"pengaduan {complaint['id']} {kind}.{fmt}", now())

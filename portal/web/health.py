@@ -111,6 +111,16 @@ def report() -> dict:
         if free_mb < config["MIN_FREE_DISK_MB"]:
             warnings.append(f"Ruang disk {name} tinggal {free_mb} MB.")
 
+    if readable:
+        from .readiness import holiday_warning  # cuti bersama must be listed for every year a deadline reaches
+        ro = database.connect_readonly(config["DATABASE"])
+        try:
+            holiday = holiday_warning(ro)
+        finally:
+            ro.close()
+        if holiday:
+            warnings.append(holiday)
+
     status = "gagal" if not (readable and writable) else ("peringatan" if warnings else "ok")
     return {
         "status": status,
