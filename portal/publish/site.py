@@ -128,8 +128,12 @@ def stage(folder: Path, *, root: Path = ROOT, preview: bool = False, cache_dir: 
     config = read_config(root / config_file)
     content = root / config.get("docs_dir", "docs")
     docs = folder / STAGED_DOCS
-    # Dot files (caches, editor files) stay behind, as both engines ignore them anyway.
-    shutil.copytree(content, docs, ignore=lambda d, names: [n for n in names if n.startswith(".")])
+    # Dot files (caches, editor files) stay behind, as both engines ignore them anyway; so do the
+    # files that builds before this pipeline generated into content/ (listed in .generated).
+    legacy = content / ".generated"
+    leftovers = {str(content / p) for p in legacy.read_text().split()} if legacy.is_file() else set()
+    shutil.copytree(content, docs, ignore=lambda d, names: [
+        n for n in names if n.startswith(".") or os.path.join(d, n) in leftovers])
     theme = config.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
         shutil.copytree(root / theme["custom_dir"], folder / "overrides")
