@@ -165,7 +165,7 @@ def stage(folder: Path, *, root: Path = ROOT, preview: bool = False, cache_dir: 
 
 def engine_command(engine: str, config: Path) -> list[str]:
     if engine == "mkdocs":
-        return [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config)]
+        return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)]
     if engine == "zensical":
         return [sys.executable, "-m", "zensical", "build", "--strict", "-f", str(config)]
     raise ValueError(f"unknown engine {engine!r}; one of {', '.join(ENGINES)}")
@@ -229,8 +229,8 @@ def build(engine: str = "mkdocs", out: str | Path | None = None, *, preview: boo
         started = time.perf_counter()
         try:
             staged = stage(folder, root=root, preview=preview, cache_dir=cache_dir)
-        except DataError as exc:
-            result.errors.append(f"Galat data: {exc}")
+        except DataError as exc:  # named as the web team knows the file: content/...
+            result.errors.append(f"Galat data: {exc}".replace(f"{folder / STAGED_DOCS}/", "content/"))
             return result
         result.hidden = staged.hidden
         result.seconds["stage"] = time.perf_counter() - started

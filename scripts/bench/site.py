@@ -24,6 +24,7 @@ import argparse
 import functools
 import gzip
 import json
+import re
 import shutil
 import statistics
 import subprocess
@@ -69,28 +70,40 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-def search_texts(site_dir: Path) -> dict[str, str]:
+# English interface words that an Indonesian search dialog must not show (Zensical's search
+# component is English-only; Material translates its own).
+ENGLISH = re.compile(r"\b(Search|Close search|Filters|Search results|No results|\d+ results?)\b")
+
+
+def search_texts(site_dir: Path) -> dict:
+    """What the search dialog shows: placeholders, labels and messages, for a word on no page and
+    for a common word, and which of them are English."""
     from playwright.sync_api import sync_playwright
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site_dir)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    shown: list[str] = []
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium",
                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            page = browser.new_page(locale="id-ID")
-            page.goto(f"http://127.0.0.1:{server.server_port}/", wait_until="networkidle")
-            page.locator("label.md-header__button[for='__search']").click()
-            box = page.locator("input.md-search__input").first
-            placeholder = box.get_attribute("placeholder") or ""
-            box.press_sequentially(NO_SUCH_WORD, delay=20)
-            page.wait_for_timeout(1500)
-            meta = page.locator(".md-search-result__meta, .md-search-result").first.inner_text().strip()
+            page = browser.new_page(locale="id-ID", viewport={"width": 360, "height": 740})
+            for query in (NO_SUCH_WORD, "akta"):
+                page.goto(f"http://127.0.0.1:{server.server_port}/", wait_until="networkidle")
+                page.locator("label.md-header__button[for='__search']").click()
+                page.keyboard.type(query, delay=20)
+                page.wait_for_timeout(2500)
+                visible = "input:visible, [aria-label]:visible"
+                shown += page.locator(visible).evaluate_all(
+                    "es => es.flatMap(e => [e.getAttribute('placeholder'), e.getAttribute('aria-label')]).filter(Boolean)")
+                shown += page.get_by_text(re.compile(r"results?|hasil|dokumen|Tidak ada|Mempersiapkan", re.I)) \
+                    .filter(visible=True).all_inner_texts()
             browser.close()
     finally:
         server.shutdown()
         server.server_close()
-    return {"placeholder": placeholder, "no_result_message": " ".join(meta.split())}
+    texts = sorted({" ".join(t.split())[:60] for t in shown if len(t) < 80})
+    return {"texts": texts, "english": [t for t in texts if ENGLISH.search(t)]}
 
 
 def main(argv=None) -> int:
@@ -140,9 +153,9 @@ def main(argv=None) -> int:
     for engine in site.ENGINES:
         for page, w in out["weights"][engine].items():
             print(f"  {engine:<9} {page:<32} {w['html_gzip']:>7,} B / {w['first_visit_gzip']:>8,} B")
-    for engine, texts in out["search_ui"].items():
-        print(f"Search interface, {engine}: placeholder {texts['placeholder']!r}, "
-              f"no result: {texts['no_result_message']!r}")
+    for engine, ui in out["search_ui"].items():
+        print(f"Search interface, {engine}: {len(ui['english'])} of {len(ui['texts'])} texts in English: "
+              f"{ui['english']}")
     if args.json:
         args.json.write_text(json.dumps(out, indent=2, ensure_ascii=False))
     return 0
