@@ -167,3 +167,44 @@ def test_a_build_leaves_content_untouched(tmp_path):
     assert (tmp_path / "site" / "sop" / "index.html").exists()  # generated pages were made, elsewhere
     assert content_state() == before
     assert [g for g in GENERATED if (ROOT / "content" / g).exists()] == []
+
+
+# ------------------------------------------------------------------ the checker
+
+def write(site: Path, relative: str, text: str) -> None:
+    (site / relative).parent.mkdir(parents=True, exist_ok=True)
+    (site / relative).write_text(text, encoding="utf-8")
+
+
+def test_the_checker_fails_a_site_that_breaks_each_rule(tmp_path):
+    site = tmp_path / "site"
+    write(site, "index.html", '<link rel="stylesheet" href="https://cdn.contoh.id/x.css">'
+                              '<a href="layanan/">ok</a> <a href="hilang/">rusak</a>')
+    write(site, "layanan/index.html", '<img src="../berat.svg"><pre class="mermaid">graph</pre>')
+    write(site, "berat.svg", "".join(f"<!-- {i} {i * 7919 % 104729} -->" for i in range(40_000)))
+    write(site, "draf/index.html", "<p>draf</p>")
+    write(site, "assets/javascripts/bundle.js", 'load("https://unpkg.com/x")')
+    report = check.check(site, public_pages=["index.md", "layanan/index.md", "tentang.md"],
+                         hidden={"draf/index.md": []}, budget=50_000)
+    text = "\n".join(report.errors)
+    assert "/tentang/: halaman dari content/tentang.md tidak ada" in text
+    assert "/draf/: halaman yang tidak publik (content/draf/index.md) ada di situs" in text
+    assert "/index.html: memuat berkas dari situs lain: https://cdn.contoh.id/x.css" in text
+    assert "/layanan/index.html: memakai diagram mermaid" in text
+    assert "/assets/javascripts/bundle.js: skrip menyebut https://unpkg.com/" in text
+    assert "/index.html: tautan rusak ke hilang/" in text
+    assert "/layanan/: berat halaman" in text and "\n/: berat halaman" not in "\n" + text
+    assert report.weights["/layanan/"] > 50_000 > report.weights["/"]
+
+
+def test_a_failed_build_leaves_the_published_folder_as_it_was(project, tmp_path):
+    out = tmp_path / "site"
+    write(out, "index.html", "situs lama")
+    broken = copy_sources(tmp_path / "rusak")
+    (broken / "content" / "layanan" / "kk.md").write_text("---\nstatus: terbitt\n---\n# KK\n")
+    result = build(broken, out)
+    assert result.returncode == 1
+    assert "content/layanan/kk.md, baris 2: status 'terbitt' tidak dikenal" in result.stderr
+    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert (out / "index.html").read_text() == "situs lama"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no build folder left
