@@ -195,9 +195,11 @@ def session_smtp():
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
+    """The public site, built once per session by the one publishing pipeline (MkDocs + Material)."""
+    from portal.publish import site as pipeline
     site = tmp_path_factory.mktemp("build") / "site"
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-                   cwd=ROOT, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    result = pipeline.build("mkdocs", site)
+    assert result.ok, result.errors
     return site
 
 

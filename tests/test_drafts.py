@@ -1,24 +1,18 @@
 """Drafts never go public: a copy of the project with a draft page, unapproved and approved
 materials, a page that needs approval and a draft news item is built twice, as the public site
-(`mkdocs build`) and as the web team's preview (`scripts/preview --build`). Bad front matter
+(`python -m portal.publish site`) and as the web team's preview (`scripts/preview --build`). Bad front matter
 stops the build with the file and line named."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from portal.publish import DataError, drafts
-
-ROOT = Path(__file__).resolve().parent.parent
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-ENV.pop("SITE_PREVIEW", None)
+from site_helpers import build as build_site, copy_sources
 
 PAGES = {
     # A draft page with its own nav entry, and a section whose only page is a draft.
@@ -39,33 +33,11 @@ NAV_EXTRA = ("      - Draf Uji: layanan/draf-uji.md\n", "  - Rahasia:\n      - r
 
 
 def copy_project(target: Path) -> Path:
-    """The site's part of the project (mkdocs.yml, the hook, the overrides, content/) in a folder."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "scripts/mkdocs_hooks.py"):
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, target / name)
-    for name in ("content", "overrides"):
-        shutil.copytree(ROOT / name, target / name, symlinks=True, copy_function=copy_if_present,
-                        ignore=shutil.ignore_patterns("__pycache__"))
-    return target
-
-
-def copy_if_present(source, destination):
-    """Generated files may be rewritten by a build running at the same time; the copy's own
-    build generates them again."""
-    try:
-        return shutil.copy2(source, destination)
-    except FileNotFoundError:
-        return destination
+    return copy_sources(target)
 
 
 def build(project: Path, site: Path, preview=False) -> subprocess.CompletedProcess:
-    if preview:  # the web team's command, pointed at the copy
-        command = [str(ROOT / "scripts" / "preview"), "--build", str(site), "-f", str(project / "mkdocs.yml")]
-    else:
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict",
-                   "--site-dir", str(site), "-f", str(project / "mkdocs.yml")]
-    return subprocess.run(command, cwd=project, env=ENV, capture_output=True, text=True, timeout=300)
+    return build_site(project, site, preview=preview)
 
 
 @pytest.fixture(scope="module")

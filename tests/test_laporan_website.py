@@ -35,7 +35,8 @@ def commit(repo: Path, when: str):
     git(repo, "commit", "-q", "-m", f"isi {when}", when=when)
 
 
-MATERIAL = "---\ntitle: {title}\nstatus: terbit\n{approval}---\n\nIsi.\n"
+# A material as the generator requires it (the report's build runs the generators too).
+MATERIAL = "---\ntitle: {title}\naudiens: Warga\ntopik: Uji\nstatus: terbit\n{approval}---\n\nIsi.\n"
 
 
 @pytest.fixture
@@ -68,10 +69,13 @@ def repo(tmp_path):
     write(repo, "content/sosialisasi/materi/b.md", MATERIAL.format(title="Materi B", approval=""))
     write(repo, "content/sosialisasi/materi/c.md", MATERIAL.format(
         title="Materi C", approval="disetujui_oleh: Kabid PIAK\ntanggal_disetujui: 2025-11-01\n"))
+    session = ('  mulai: "09:00"\n  selesai: "11:00"\n  kecamatan: "35.03.01"\n  audiens: Warga\n'
+               "  panitia:\n    - Panitia (contoh)\n")  # what the site's generator requires
     write(repo, "content/data/sosialisasi/jadwal.yml",
-          "- tanggal: 2026-03-18\n  tempat: Balai Desa Besuki\n  topik: KK\n  laporan:\n    peserta: 52\n"
-          "- tanggal: 2026-12-09\n  tempat: Balai Desa Puru\n  topik: Akta\n"
-          "- tanggal: 2027-02-01\n  tempat: Di luar periode\n  topik: Lain\n")
+          "- tanggal: 2026-03-18\n  tempat: Balai Desa Besuki\n  topik: KK\n" + session +
+          "  laporan:\n    peserta: 52\n    ringkasan: Ringkasan.\n"
+          "- tanggal: 2026-12-09\n  tempat: Balai Desa Puru\n  topik: Akta\n" + session +
+          "- tanggal: 2027-02-01\n  tempat: Di luar periode\n  topik: Lain\n" + session)
     return repo
 
 

@@ -2,16 +2,13 @@
 the overview's figures, the Kecamatan Trenggalek page, a data table after every chart, no draft
 edition in the public build, axe on every profile page, and the overview's page weight.
 
-The public site is built once for this module (`mkdocs build --strict`) and served by a stdlib
+The public site is built once for this module (`python -m portal.publish site`) and served by a stdlib
 HTTP server on loopback."""
 
 from __future__ import annotations
 
 import functools
 import gzip
-import os
-import subprocess
-import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,6 +16,8 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+
+from site_helpers import build
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET = 150_000  # bytes, gzip, first visit, search index excluded (the site's budget, tests/test_site.py)
@@ -33,10 +32,8 @@ class QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("profil-site") / "site"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SITE_PREVIEW", None)
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-                   cwd=ROOT, check=True, env=env, capture_output=True)
+    result = build(ROOT, out)
+    assert result.returncode == 0, result.stderr
     return out
 
 

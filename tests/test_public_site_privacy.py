@@ -7,17 +7,13 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
-import shutil
-import subprocess
-import sys
 from datetime import datetime
-from pathlib import Path
 
 import pypdf
 import pytest
 
-from conftest import ROOT, VALID
+from conftest import VALID
+from site_helpers import build, copy_sources
 from portal.db import connect
 from portal.domain import catalog as catalog_module, complaints, handling, publication, tracking, users
 from portal.domain.calendar import Calendar
@@ -34,14 +30,7 @@ NOW = datetime(2026, 6, 1, 9, 0)
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory):
     """A copy of the site's sources, so that exports never touch the repository."""
-    root = tmp_path_factory.mktemp("situs")
-    def generated(folder, names):  # build output of earlier builds: regenerated from the data
-        return [n for n in names if n in (".cache", "pengaduan-publik") or
-                (Path(folder) == ROOT / "content" and n == "sop") or n.endswith(".pdf")]
-    for name in ("content", "overrides", "scripts"):
-        shutil.copytree(ROOT / name, root / name, ignore=generated)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    return root
+    return copy_sources(tmp_path_factory.mktemp("situs"))
 
 
 def test_no_personal_data_anywhere_in_the_built_site(tree, tmp_path):
@@ -78,9 +67,8 @@ def test_no_personal_data_anywhere_in_the_built_site(tree, tmp_path):
     assert publication.export(db, catalog, tree / "content" / "data" / "pengaduan") == 2
 
     site = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)], cwd=tree,
-                   check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)},
-                   capture_output=True)
+    result = build(tree, site)
+    assert result.returncode == 0, result.stderr
     assert len(list(site.glob("pengaduan-publik/*/index.html"))) == 2  # one page per published item
     assert "Akta kelahiran anak saya belum jadi." in (site / "pengaduan-publik" / "index.html").read_text()
 

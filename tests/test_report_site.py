@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import shutil
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -22,7 +19,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ROOT
+from site_helpers import build, copy_sources
 from portal.db import prepare
 from portal.domain import reports
 from portal.publish import complaint_report
@@ -35,18 +32,11 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 def _copy_sources(dest):
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", dest / "overrides")
-    (dest / "scripts").mkdir()
-    shutil.copy(ROOT / "scripts" / "mkdocs_hooks.py", dest / "scripts" / "mkdocs_hooks.py")
-    shutil.copytree(ROOT / "content", dest / "content", symlinks=True,
-                    ignore=shutil.ignore_patterns("laporan-pengaduan", "pengaduan-*", ".generated"))
+    copy_sources(dest, ignore=shutil.ignore_patterns("laporan-pengaduan", "pengaduan-*", ".generated", ".cache"))
 
 
 def _build(src, site, preview: bool):
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_PREVIEW": "1" if preview else "0"}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(src / "mkdocs.yml"),
-                             "--site-dir", str(site)], cwd=src, env=env, capture_output=True, text=True)
+    result = build(src, site, preview=preview)
     assert result.returncode == 0, result.stderr[-4000:]
 
 

@@ -15,14 +15,14 @@ writes into --out:
 - nginx.conf           with --standalone only: a whole nginx.conf to run nginx as an ordinary user
                        (`nginx -p DIR -c DIR/nginx.conf`), as the tests and the load benchmark do
 
-Content-Security-Policy of the site: Material for MkDocs writes small inline <script> blocks into
+Content-Security-Policy of the site: the theme (Material for MkDocs, or Zensical) writes small inline <script> blocks into
 every page (the base-URL and storage helpers, which differ with the page's depth, the palette and
 tab restorers). Rather than allow 'unsafe-inline', this script reads every page of the built site
 and lists the sha256 of each distinct inline script: a handful in all. The same for inline
 styles: Markdown writes style="text-align: right;" on aligned table cells, allowed by their
 hashes with 'unsafe-hashes' (only those exact values). The list changes only when
 the theme's templates change or a page sits deeper than any before; re-run with --csp-only after
-each `mkdocs build` (deploy/publish-site does) and reload nginx. A page with an inline event
+each build (`python -m portal.publish site`; deploy/publish-site does) and reload nginx. A page with an inline event
 handler (onclick=...) or a javascript: link cannot be allowed by a hash: the script then stops
 with the file named.
 
@@ -115,7 +115,7 @@ def inline_hashes(site_dir: Path) -> tuple[list[str], list[str]]:
     problems = []
     pages = sorted(site_dir.rglob("*.html"))
     if not pages:
-        raise SiteError(f"no HTML page in {site_dir}: build the site first (mkdocs build)")
+        raise SiteError(f"no HTML page in {site_dir}: build the site first (python -m portal.publish site)")
     for page in pages:
         parser = _Scripts()
         parser.feed(page.read_text(encoding="utf-8"))
@@ -246,7 +246,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, required=True, help="directory for the generated files")
-    p.add_argument("--site-dir", type=Path, required=True, help="the built site (mkdocs build output)")
+    p.add_argument("--site-dir", type=Path, required=True, help="the built site (python -m portal.publish site output)")
     p.add_argument("--errors-dir", type=Path, help="output of `flask --app portal error-pages DIR`")
     p.add_argument("--portal", default="127.0.0.1:8000", help="waitress address (default 127.0.0.1:8000)")
     p.add_argument("--server-name", default="_", help="the site's host name")

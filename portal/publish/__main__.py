@@ -1,16 +1,17 @@
-"""`python -m portal.publish [--preview] [CONTENT_DIR]`: generate the site's data-driven files
-and check every page's front matter (what the MkDocs hook does before a build)."""
+"""`python -m portal.publish site --engine mkdocs|zensical [--preview] --out DIR`: the one command
+that builds the site (portal.publish.site); `python -m portal.publish serve` is the web team's
+live preview (portal.publish.serve)."""
 
 import sys
-from pathlib import Path
 
-from . import DataError, build, drafts
+USAGE = ("Pemakaian: python -m portal.publish site [--engine mkdocs|zensical] [--preview] [--out FOLDER]\n"
+         "           python -m portal.publish serve [--engine mkdocs|zensical] [--port 8001]")
 
-args = [a for a in sys.argv[1:] if a != "--preview"]
-content_dir = Path(args[0]) if args else Path(__file__).resolve().parents[2] / "content"
-try:
-    written = build(content_dir, preview="--preview" in sys.argv)
-    checked = drafts.check_all(content_dir)
-except DataError as exc:
-    sys.exit(f"Galat data: {exc}")
-print(f"{len(written)} berkas dibuat atau diperbarui; front matter {checked} halaman diperiksa.")
+command, args = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("", [])
+if command == "site":
+    from .site import main
+elif command == "serve":
+    from .serve import main
+else:
+    sys.exit(USAGE)
+sys.exit(main(args))

@@ -12,8 +12,8 @@ A page that is not public is left out of the public build, with its nav entry an
 beside it with the same name (its PDF, its SVG). In a preview build it stays, with a "DRAF"
 banner at its top.
 
-No MkDocs import: `apply()` works on anything shaped like MkDocs' Files and config, so the
-MkDocs hook stays a one-line call per event.
+No site-engine import: `gate()` works on the staged copy of the sources that the publishing
+pipeline (portal.publish.site) builds from, so every engine gets the same set of pages.
 """
 
 from __future__ import annotations
@@ -154,20 +154,6 @@ def mark(markdown: str, relpath: str, meta: dict, preview: bool) -> str:
     return banner + markdown
 
 
-def check_all(content_dir: str | Path) -> int:
-    """Check the front matter of every page under content_dir (content/data/ excepted), for a
-    build that runs without the MkDocs hook. Returns the number of pages checked."""
-    content_dir = Path(content_dir)
-    count = 0
-    for path in sorted(content_dir.rglob("*.md")):
-        relative = path.relative_to(content_dir)
-        if relative.parts[0] == "data" or any(part.startswith(".") for part in relative.parts):
-            continue
-        read_front_matter(path, str(path.relative_to(content_dir.parent)))
-        count += 1
-    return count
-
-
 def prune_nav(nav: list, drop) -> list:
     """The nav without entries whose page `drop(path)` says to drop; sections left empty go too."""
     pruned = []
@@ -192,34 +178,59 @@ def _is_page_path(value: str) -> bool:
     return value.endswith(".md") and "://" not in value and not value.startswith("/")
 
 
-def apply(files, config, preview: bool):
-    """Check every page's front matter; in a public build remove the pages that are not public
-    (and files beside them with the same name), and prune the nav. Returns `files`."""
-    docs_dir = Path(config["docs_dir"])
-    hidden = []
-    for file in list(files.documentation_pages()):
-        if not file.abs_src_path:
+def pages(docs_dir: str | Path) -> list[str]:
+    """Every page under docs_dir (relative POSIX paths), content/data/ and dot folders excepted."""
+    docs_dir = Path(docs_dir)
+    found = []
+    for path in sorted(docs_dir.rglob("*.md")):
+        relative = path.relative_to(docs_dir)
+        if relative.parts[0] == "data" or any(part.startswith(".") for part in relative.parts):
             continue
-        try:
-            display = str(Path(file.abs_src_path).relative_to(docs_dir.parent))
-        except ValueError:
-            display = file.abs_src_path
-        meta, _ = read_front_matter(file.abs_src_path, display)
-        if not preview and not is_public(file.src_uri, meta):
-            hidden.append(file)
-    hidden_paths = {f.src_uri for f in hidden}
-    stems = {f.src_uri[:-len(".md")] + "." for f in hidden}
-    for file in list(files):
-        if file in hidden or (not file.src_uri.endswith(".md") and file.src_uri.startswith(tuple(stems))):
-            files.remove(file)
-    if config.get("nav"):
-        present = {f.src_uri for f in files.documentation_pages()}
+        found.append(relative.as_posix())
+    return found
 
-        def drop(path):
-            if not _is_page_path(path):
-                return False
-            path = PurePosixPath(path).as_posix()
-            return path in hidden_paths or (path in OPTIONAL_NAV and path not in present)
 
-        config["nav"] = prune_nav(config["nav"], drop)
-    return files
+def gate(docs_dir: str | Path, preview: bool, display_root: str = "content") -> dict[str, list[str]]:
+    """Apply the rules above to a staged copy of the site's sources (never to content/ itself).
+
+    Every page's front matter is checked (a DataError names the file as `display_root/...` and
+    the line). In a public build each page that is not public is deleted with every file beside
+    it of the same name (its PDF, its SVG); in a preview it stays and gets the DRAF banner.
+    Returns {page: [files removed with it]} for the pages that are not public."""
+    docs_dir = Path(docs_dir)
+    hidden: dict[str, list[str]] = {}
+    for relative in pages(docs_dir):
+        path = docs_dir / relative
+        meta, _ = read_front_matter(path, f"{display_root}/{relative}")
+        if is_public(relative, meta):
+            continue
+        if preview:
+            text = path.read_text(encoding="utf-8-sig")
+            match = FRONT_MATTER.match(text)
+            head, body = (text[:match.end()], text[match.end():]) if match else ("", text)
+            path.write_text(head + mark(body, relative, meta, True), encoding="utf-8")
+            hidden[relative] = []
+            continue
+        stem = path.name[:-len(".md")] + "."
+        beside = sorted(p for p in path.parent.iterdir()
+                        if p.is_file() and p.name.startswith(stem) and p.suffix != ".md")
+        for file in beside:
+            file.unlink()
+        path.unlink()
+        hidden[relative] = [f.relative_to(docs_dir).as_posix() for f in beside]
+    return hidden
+
+
+def prune_missing(nav: list, docs_dir: str | Path, hidden) -> list:
+    """The nav without the entries of pages left out (`hidden`) and of generated pages that their
+    generator did not produce (OPTIONAL_NAV); sections left empty go too. Any other entry naming
+    a missing page stays, so the engine reports the typo."""
+    docs_dir = Path(docs_dir)
+
+    def drop(path):
+        if not _is_page_path(path):
+            return False
+        path = PurePosixPath(path).as_posix()
+        return path in hidden or (path in OPTIONAL_NAV and not (docs_dir / path).is_file())
+
+    return prune_nav(nav, drop)

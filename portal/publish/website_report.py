@@ -3,25 +3,23 @@
 From files and git alone: pages added, changed and removed per section (git log of content/),
 materials approved in the period (front matter `tanggal_disetujui`), face-to-face sessions held
 (content/data/sosialisasi/*.yml, when present), and whether the site builds and its links hold
-(`mkdocs build --strict` into a temporary folder, then a check of every internal link).
+(the publishing pipeline into a temporary folder, then a check of every internal link).
 Written as Markdown and as an Excel workbook; scripts/laporan-website is the command.
 """
 
 from __future__ import annotations
 
 import datetime
-import os
-import re
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
 
 from . import drafts
+from .check import broken_links
 from .errors import DataError
 
 ROOT_SECTION = "Beranda dan halaman lepas"
@@ -143,38 +141,19 @@ def sessions_held(content_dir: Path, start, end) -> list[dict] | None:
 
 # ------------------------------------------------------------------ build and links
 
-def broken_links(site: Path) -> list[tuple[str, str]]:
-    """Internal links in the built site whose target does not exist (portal links excepted)."""
-    href = re.compile(r"<a\b[^>]*\bhref=\"([^\"#]*)(?:#[^\"]*)?\"", re.I)
-    broken = []
-    for html in sorted(site.rglob("*.html")):
-        base = "/" + html.relative_to(site).as_posix()
-        for target in href.findall(html.read_text(encoding="utf-8")):
-            if not target or re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("/pengaduan"):
-                continue
-            path = unquote(urlsplit(urljoin(base, target)).path)
-            resolved = site / path.lstrip("/")
-            if path.endswith("/"):
-                resolved = resolved / "index.html"
-            if not resolved.exists():
-                broken.append((base, target))
-    return broken
-
-
 def check_build(root: Path) -> tuple[bool, str, list, int]:
+    """Build the site with the publishing pipeline into a temporary folder (the engine's own
+    strict checks; the publishing checks are not the report's subject), then list broken links."""
+    from . import site
+
     with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        env = {k: v for k, v in os.environ.items() if k != "SITE_PREVIEW"}
-        env["NO_MKDOCS_2_WARNING"] = "1"
-        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
-                                 "--site-dir", str(site)], cwd=root, env=env, capture_output=True,
-                                text=True, timeout=1800)
-        if result.returncode != 0:
-            lines = [l for l in (result.stderr + result.stdout).splitlines()
-                     if l.startswith(("ERROR", "WARNING", "Aborted")) or "baris" in l]
-            return False, "\n".join(lines[-20:]) or "build gagal", [], 0
-        pages = sum(1 for _ in site.rglob("index.html"))
-        return True, "build berhasil (mkdocs build --strict)", broken_links(site), pages
+        out = Path(tmp) / "site"
+        result = site.build("mkdocs", out, root=root, check=False)
+        if not result.ok:
+            lines = [l for l in result.errors
+                     if l.startswith(("ERROR", "WARNING", "Aborted", "Galat")) or "baris" in l]
+            return False, "\n".join(lines[-20:]) or "\n".join(result.errors[-20:]) or "build gagal", [], 0
+        return True, "build berhasil (python -m portal.publish site)", broken_links(out), len(result.pages)
 
 
 # ------------------------------------------------------------------ the report

@@ -115,7 +115,7 @@ class Servers:
         site = REPO_ROOT / "site"
         if not (site / "index.html").exists():
             site = self.tmp / "site"
-            subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)],
+            subprocess.run([sys.executable, "-m", "portal.publish", "site", "--quiet", "--out", str(site)],
                            cwd=REPO_ROOT, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
         self.site = site
         self.flask("migrate")

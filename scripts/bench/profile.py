@@ -8,7 +8,7 @@ It measures; it never judges. In one run, on a copy of the site in a temporary f
    export.publish), every kecamatan report goes through it into a fresh SQLite database (checks
    included), and each period is published into content/data/kependudukan/; otherwise the time
    to write the CSV files is measured instead;
-3. builds, each `mkdocs build --strict` of the copy:
+3. builds, each `python -m portal.publish site` (MkDocs + Material) of the copy:
    - baseline: the same site without population data and without profile editions;
    - profile, cold: with the data and one ratified edition per year (PDFs rendered);
    - profile, warm: the same again (PDFs from the cache, nothing else changed);
@@ -49,11 +49,9 @@ def periods(n: int) -> list[str]:
 
 def copy_site(target: Path) -> Path:
     target.mkdir(parents=True)
-    for name in ("mkdocs.yml", "scripts/mkdocs_hooks.py"):
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, target / name)
+    shutil.copy2(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     shutil.copytree(ROOT / "overrides", target / "overrides")
-    skip = shutil.ignore_patterns("__pycache__", "kependudukan", "profil", ".generated")
+    skip = shutil.ignore_patterns("__pycache__", "kependudukan", "profil", ".generated", ".cache")
     shutil.copytree(ROOT / "content", target / "content", ignore=skip)
     for generated in ("profil-kependudukan", "data-kependudukan"):
         shutil.rmtree(target / "content" / generated, ignore_errors=True)
@@ -64,8 +62,8 @@ def build(project: Path, site: Path) -> float:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("SITE_PREVIEW", None)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site), "-f",
-                    str(project / "mkdocs.yml")], cwd=project, env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "portal.publish", "site", "--root", str(project), "--out", str(site)],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
     return time.perf_counter() - start
 
 
@@ -165,7 +163,7 @@ def main() -> int:
     print(f"  import (checks + store)   {imported['import_s']:8.2f} s  ({imported['import_s'] / imported['reports'] * 1000:.0f} ms a report)")
     if imported.get("publish_s") is not None:
         print(f"  publish to content/data   {imported['publish_s']:8.2f} s")
-    print(f"Builds (mkdocs build --strict), baseline measured in this run:")
+    print(f"Builds (python -m portal.publish site), baseline measured in this run:")
     print(f"  baseline, no profile      {base:8.2f} s  {base_pages} pages  1.00×")
     print(f"  with profile, cold (PDF)  {cold:8.2f} s  {pages} pages  {cold / base:.2f}×")
     print(f"  with profile, warm        {warm:8.2f} s  {pages} pages  {warm / base:.2f}×")
