@@ -14,11 +14,13 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
+from . import readiness
 from .errors import DataError
 
 GENERATORS = ("portal.publish.sop", "portal.publish.materials", "portal.publish.sessions",
               "portal.publish.news", "portal.publish.complaints_list",
-              "portal.publish.profile", "portal.publish.complaint_report")
+              "portal.publish.profile", "portal.publish.complaint_report",
+              "portal.publish.standar", "portal.publish.maklumat", "portal.publish.skm")
 
 __all__ = ["DataError", "GENERATORS", "generate"]
 
@@ -26,6 +28,7 @@ __all__ = ["DataError", "GENERATORS", "generate"]
 def generate(content_dir: str | Path, preview: bool = False) -> dict[str, str | bytes]:
     """Every generated file, by path relative to content_dir (nothing is written)."""
     content_dir = Path(content_dir)
+    readiness.check(content_dir)  # in production, a placeholder stops the build before anything is made
     outputs: dict[str, str | bytes] = {}
     for name in GENERATORS:
         outputs.update(importlib.import_module(name).generate(content_dir, preview))

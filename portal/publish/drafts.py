@@ -33,7 +33,8 @@ APPROVAL_EXEMPT = ("sosialisasi/materi/index.md",)
 # when the page is absent, instead of failing the build.
 OPTIONAL_NAV = ("sop/index.md", "sosialisasi/materi/index.md", "sosialisasi/jadwal.md",
                 "sosialisasi/laporan.md", "pengaduan-publik/index.md", "profil-kependudukan/index.md",
-                "data-kependudukan/index.md", "laporan/index.md")
+                "data-kependudukan/index.md", "laporan/index.md", "standar-pelayanan/index.md",
+                "maklumat/index.md", "skm/index.md")
 
 # The same pattern MkDocs uses to find front matter.
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
