@@ -372,6 +372,7 @@ def m004_reports(db):
 def m005_accounts(db):
     # One row per sign-in, so that the server can end a session whatever copies of its cookie
     # exist (sign-out, password change, reset, deactivation). Only a hash of the token is kept.
+    # It replaces users.session_version, which is no longer read or changed.
     db.execute(
         """
         CREATE TABLE staff_sessions (

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 import conftest
 from conftest import VALID
@@ -149,6 +150,8 @@ def portal_server(tmp_path_factory, session_smtp):
     assert server.flask("migrate").returncode == 0
     result = server.flask("user", "create", NAME[0], "--role", "operator", "--name", NAME[1], "--password", GOOD)
     assert result.returncode == 0, result.stderr
+    result = server.flask("user", "create", "budi", "--role", "operator", "--name", "Budi Santoso", "--password", GOOD)
+    assert result.returncode == 0, result.stderr
     server.start()
     yield server
     server.stop()
@@ -245,6 +248,35 @@ def test_a_new_password_is_checked_and_the_reason_named(app, client, db, new, re
         assert response.status_code == 422
         assert reason in response.get_data(as_text=True)
         assert users.authenticate(db, NAME[0], GOOD) is not None
+
+
+def test_a_long_passphrase_can_be_pasted_in_the_browser(browser, portal_server):
+    """Chromium: paste a 64-character passphrase (as from a password manager) into the
+    password page, then sign in with it."""
+    context = browser.new_context(locale="id-ID", permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+
+    def sign_in(password):
+        page.goto(portal_server.url + LOGIN)
+        page.get_by_label("Nama pengguna").fill("budi")
+        page.get_by_label("Kata sandi", exact=True).fill(password)
+        page.get_by_role("button", name="Masuk").click()
+
+    sign_in(GOOD)
+    page.goto(portal_server.url + CHANGE)
+    page.get_by_label("Kata sandi saat ini").fill(GOOD)
+    page.evaluate("text => navigator.clipboard.writeText(text)", LONG)
+    for label in ("Kata sandi baru", "Ulangi kata sandi baru"):
+        field = page.get_by_label(label, exact=True)
+        field.focus()
+        page.keyboard.press("Control+V")
+        expect(field).to_have_value(LONG)
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.get_by_text("Kata sandi telah diganti.")).to_be_visible()
+    page.get_by_role("button", name="Keluar").click()
+    sign_in(LONG)
+    expect(page).to_have_url(re.compile(re.escape(INDEX) + "$"))
+    context.close()
 
 
 @pytest.mark.parametrize("password,reason", [

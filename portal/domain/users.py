@@ -96,7 +96,6 @@ class User:
     jabatan: str | None
     active: bool
     must_change_password: bool
-    session_version: int
 
 
 def create_user(db, username: str, password: str, *, display_name: str, roles: list[str],
@@ -120,7 +119,7 @@ def create_user(db, username: str, password: str, *, display_name: str, roles: l
                 "username": username, "password_hash": generate_password_hash(password),
                 "display_name": display_name, "jabatan": jabatan, "email": email,
                 "active": 1, "must_change_password": int(must_change_password),
-                "session_version": 1, "created_at": now.isoformat(),
+                "created_at": now.isoformat(),
             }).last_pk
             for role in roles:
                 db["user_roles"].insert({"user_id": user_id, "role": role, "granted_by": granted_by,
@@ -150,9 +149,9 @@ def authenticate(db, username: str, password: str) -> User | None:
 
 
 def get(db, user_id: int) -> User | None:
-    row = db.execute("SELECT id, username, display_name, jabatan, active, must_change_password, "
-                     "session_version FROM users WHERE id = ?", [user_id]).fetchone()
-    return User(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6]) if row else None
+    row = db.execute("SELECT id, username, display_name, jabatan, active, must_change_password "
+                     "FROM users WHERE id = ?", [user_id]).fetchone()
+    return User(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5])) if row else None
 
 
 def roles_of(db, user_id: int, now: datetime) -> frozenset[str]:
@@ -172,8 +171,7 @@ def change_password(db, user_id: int, current: str, new: str, *, keep_session: s
         raise WrongPassword("Kata sandi saat ini salah. Isi kata sandi yang Anda pakai untuk masuk tadi.")
     check_password(new, username=user.username, display_name=user.display_name)
     with write_transaction(db):
-        db.execute("UPDATE users SET password_hash = ?, must_change_password = 0, "
-                   "session_version = session_version + 1 WHERE id = ?",
+        db.execute("UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?",
                    [generate_password_hash(new), user_id])
         end_sessions(db, user_id, keep=keep_session)
 
@@ -527,7 +525,7 @@ def deactivate(db, user_id: int, *, by: int, now: datetime) -> None:
             raise LastAdmin("Administrator aktif terakhir tidak dapat dinonaktifkan.")
         if not user.active:
             return
-        db.execute("UPDATE users SET active = 0, session_version = session_version + 1 WHERE id = ?", [user_id])
+        db.execute("UPDATE users SET active = 0 WHERE id = ?", [user_id])
         end_sessions(db, user_id)
         _log(db, by, "nonaktifkan", user, "akun dinonaktifkan; semua sesi diakhiri", now)
 
@@ -549,8 +547,7 @@ def reset_password(db, user_id: int, *, by: int, now: datetime) -> str:
         raise SelfChange("Ganti kata sandi Anda sendiri melalui halaman Ganti kata sandi.")
     password = new_password(user.username, user.display_name)
     with write_transaction(db):
-        db.execute("UPDATE users SET password_hash = ?, must_change_password = 1, "
-                   "session_version = session_version + 1 WHERE id = ?",
+        db.execute("UPDATE users SET password_hash = ?, must_change_password = 1 WHERE id = ?",
                    [generate_password_hash(password), user_id])
         end_sessions(db, user_id)
         _log(db, by, "reset_kata_sandi", user, "kata sandi sekali pakai dibuat; semua sesi diakhiri", now)
