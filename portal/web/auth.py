@@ -119,7 +119,6 @@ def login():
         else:
             users.login_succeeded(db, username, client)
             token = users.start_session(db, user.id, now(), hours=current_app.config["SESSION_HOURS"])
-            session.clear()  # nothing from before the sign-in carries over into the session
             session.permanent = True
             roles = users.roles_of(db, user.id, now())
             login_user(StaffUser(user, roles, token))
@@ -135,7 +134,6 @@ def login():
 def logout():
     users.end_session(get_db(), current_user.token)
     logout_user()
-    session.clear()
     return redirect(url_for("auth.login"))
 
 
