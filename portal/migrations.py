@@ -456,3 +456,29 @@ def m005_standards(db):
             f"""CREATE TRIGGER standards_approvals_no_{action.lower()} BEFORE {action} ON standards_approvals
             BEGIN SELECT RAISE(ABORT, 'approvals are append-only'); END"""
         )
+def m006_accounts(db):
+    # One row per sign-in, so that the server can end a session whatever copies of its cookie
+    # exist (sign-out, password change, reset, deactivation). Only a hash of the token is kept.
+    # It replaces users.session_version, which is no longer read or changed.
+    db.execute(
+        """
+        CREATE TABLE staff_sessions (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            signed_in_at TEXT NOT NULL
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX staff_sessions_user ON staff_sessions(user_id)")
+    # Failed sign-ins per (user name as typed, client address): growing waits for that pair
+    # instead of a lockout of the account that anyone could trigger.
+    db.execute(
+        """
+        CREATE TABLE login_failures (
+            username TEXT NOT NULL,
+            client TEXT NOT NULL,
+            failures INTEGER NOT NULL,
+            last_failed_at TEXT NOT NULL,
+            wait_until TEXT NOT NULL,
+            PRIMARY KEY (username, client)
+        ) WITHOUT ROWID"""
+    )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..db import write_transaction
-from . import deadlines, messages, nik as nik_rules, outbox, regions, tracking, uploads, workflow
+from . import deadlines, emails, messages, nik as nik_rules, outbox, regions, tracking, uploads, workflow
 from .calendar import Calendar, Deadline
 from .catalog import Catalog
 
@@ -23,7 +23,6 @@ VISIBILITIES = {
     "anonim": "Anonim: identitas saya tidak dicatat dan tidak diketahui petugas",
 }
 
-EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^(\+62|62|0)8[0-9]{7,12}$|^(\+62|62|0)[1-9][0-9]{6,10}$")
 
 
@@ -98,8 +97,10 @@ def validate(new: NewComplaint, catalog: Catalog, limits: Limits, today: date) -
         errors["name"] = "Nama wajib diisi, kecuali untuk pengaduan anonim."
     elif len(clean.name) > 100:
         errors["name"] = "Nama terlalu panjang (paling banyak 100 karakter)."
-    if clean.email and (len(clean.email) > 254 or not EMAIL.match(clean.email)):
-        errors["email"] = "Alamat e-mail tidak valid. Contoh: nama@contoh.id"
+    try:
+        clean.email = emails.normalise(clean.email)
+    except emails.InvalidEmail as exc:
+        errors["email"] = str(exc)
     if clean.phone and not PHONE.match(clean.phone):
         errors["phone"] = "Nomor telepon tidak valid. Contoh: 081234567890"
     if new.channel == "web" and not anonymous and not (clean.email or clean.phone) \

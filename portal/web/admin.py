@@ -59,7 +59,8 @@ def _edit_page(user: users.User, *, error: str | None = None, status: int = 200,
 
 
 def _password_page(user: users.User, password: str, *, created: bool):
-    return render_template("admin/password.html", user=user, password=password, created=created)
+    return render_template("admin/password.html", user=user, password=password, created=created,
+                           min_length=users.MIN_PASSWORD)
 
 
 @bp.route("/")
