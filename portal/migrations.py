@@ -456,6 +456,9 @@ def m005_standards(db):
             f"""CREATE TRIGGER standards_approvals_no_{action.lower()} BEFORE {action} ON standards_approvals
             BEGIN SELECT RAISE(ABORT, 'approvals are append-only'); END"""
         )
+
+
+@migrations()
 def m006_accounts(db):
     # One row per sign-in, so that the server can end a session whatever copies of its cookie
     # exist (sign-out, password change, reset, deactivation). Only a hash of the token is kept.
