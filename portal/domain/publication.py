@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..db import write_transaction
-from . import audit, redaction, regions
+from . import audit, policy, redaction, regions
 from .catalog import Catalog
 from .complaints import get as get_complaint
 from .handling import Actor, HandlingError, allocate_number
@@ -31,8 +31,7 @@ def _reply(db, complaint_id: int) -> tuple[str, str] | None:
 
 
 def publishable(db, complaint: dict) -> bool:
-    return complaint["visibility"] == "publik" and complaint["state"] == "selesai" and \
-        complaint["erased_at"] is None and _reply(db, complaint["id"]) is not None
+    return policy.in_state("publikasi_setujui", complaint) and _reply(db, complaint["id"]) is not None
 
 
 def _known(complaint: dict) -> list[str]:
@@ -48,8 +47,10 @@ def suggestion(db, complaint: dict) -> tuple[str, str]:
 
 def approve(db, complaint_id: int, actor: Actor, now: datetime, *, body: str, reply: str) -> str:
     """Publish the operator's checked version; returns its public number."""
-    if "operator" not in actor.roles:
-        raise NotPublishable("Hanya operator pengaduan yang dapat menyetujui publikasi.")
+    try:
+        policy.check("publikasi_setujui", actor.roles)
+    except policy.Refused as exc:
+        raise NotPublishable(str(exc)) from None
     body, reply = (body or "").strip(), (reply or "").strip()
     if not body or not reply:
         raise HandlingError("Isi pengaduan dan tanggapan yang akan dipublikasikan tidak boleh kosong.")
@@ -74,6 +75,10 @@ def approve(db, complaint_id: int, actor: Actor, now: datetime, *, body: str, re
 
 
 def withdraw(db, complaint_id: int, actor: Actor, now: datetime) -> None:
+    try:
+        policy.check("publikasi_tarik", actor.roles)
+    except policy.Refused as exc:
+        raise NotPublishable(str(exc)) from None
     with write_transaction(db):
         db.execute("UPDATE publications SET withdrawn_at = ? WHERE complaint_id = ?", [now.isoformat(), complaint_id])
         audit.record(db, actor.id, "tarik_publikasi", f"pengaduan {complaint_id}", now)

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..domain import audit, complaints, handling, publication, tracking
 from . import catalog, get_db, now
-from .auth import role_required
+from .auth import requires
 from .case import actor, load
 
 bp = Blueprint("publication", __name__, url_prefix="/pengaduan/staf")
@@ -20,7 +20,7 @@ def export_dir() -> Path:
 
 
 @bp.route("/publikasi")
-@role_required("operator")
+@requires("publikasi_ubah")
 def index():
     db = get_db()
     waiting = [dict(zip(("ref", "code", "received_at"), (r[0], tracking.display(r[1]), r[2]))) for r in db.execute(
@@ -32,7 +32,7 @@ def index():
 
 
 @bp.route("/p/<ref>/publikasi", methods=["GET", "POST"])
-@role_required("operator")
+@requires("publikasi_ubah")
 def edit(ref):
     db = get_db()
     complaint = load(ref)
