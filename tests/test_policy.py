@@ -9,9 +9,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import url_for
 
+import conftest
 from conftest import VALID, photo_bytes
-from portal.domain import handling, tracking, users
+from portal.domain import handling, policy, tracking, users
 
 WIB = ZoneInfo("Asia/Jakarta")
 PASSWORD = "kata-sandi-panjang"
@@ -38,6 +40,7 @@ def login(client, username):
     client.post("/pengaduan/staf/keluar", data={"csrf_token": token(client)})
     response = client.post(LOGIN, data={"username": username, "password": PASSWORD, "csrf_token": token(client)})
     assert response.status_code == 302, response.get_data(as_text=True)
+    return response
 
 
 def post(client, path, data, page):
@@ -245,3 +248,113 @@ def test_an_admin_cannot_grant_a_period_that_has_already_ended(client, db, staff
     assert response.status_code == 422
     assert "sudah berakhir" in response.get_data(as_text=True)
     assert users.grants_of(db, staff["lain"].id, now) == ()
+
+
+# ---------------------------------------------------------------- the policy table, generated
+
+def test_the_table_names_only_known_roles_and_keeps_personal_data_exports_to_its_roles():
+    for action in policy.ACTIONS.values():
+        assert set(action.roles) | set(action.named) <= set(users.ROLES), action.code
+        if action.personal_data:
+            assert set(action.roles) <= set(policy.ACTIONS["data_pribadi"].roles), action.code
+
+
+def routes_of(app, action: str) -> list[tuple[str, str]]:
+    """(method, path) of every page guarded by `action`; URL parts are placeholders, because
+    the refusal comes before the page reads them."""
+    out = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if getattr(app.view_functions[rule.endpoint], "policy_action", None) != action:
+                continue
+            path = url_for(rule.endpoint, **{arg: "1" for arg in rule.arguments})
+            out += [(method, path) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return out
+
+
+def test_every_staff_page_is_guarded_by_a_policy_action(app):
+    """A page added without @requires(action) would let every signed-in account in."""
+    unguarded = {"auth.login", "auth.logout", "auth.password"}  # signing in, out, own password
+    missing = [rule.rule for rule in app.url_map.iter_rules()
+               if rule.rule.startswith("/pengaduan/staf") and rule.endpoint not in unguarded
+               and getattr(app.view_functions[rule.endpoint], "policy_action", None) not in policy.ACTIONS]
+    assert missing == []
+
+
+# Actions taken inside a page guarded by another action, and checked by the domain itself.
+DOMAIN_ONLY = {"publikasi_setujui", "publikasi_tarik"}
+
+
+def test_every_action_guards_a_page_or_is_checked_in_the_domain(app):
+    without_page = {action for action in policy.ACTIONS if not routes_of(app, action)}
+    assert without_page == DOMAIN_ONLY
+
+
+def test_the_domain_refuses_publication_to_every_role_the_policy_refuses(db):
+    from portal.domain import publication
+    for role in users.ROLES:
+        actor = handling.Actor(1, frozenset({role}))
+        for action, call in (("publikasi_setujui", lambda: publication.approve(db, 1, actor, wib(), body="x",
+                                                                                 reply="y")),
+                             ("publikasi_tarik", lambda: publication.withdraw(db, 1, actor, wib()))):
+            if not policy.reachable(action, {role}):
+                with pytest.raises(publication.NotPublishable, match="Hanya Operator Pengaduan"):
+                    call()
+
+
+REFUSED = [(action, role) for action in policy.ACTIONS for role in users.ROLES if not policy.reachable(action, {role})]
+
+
+@pytest.mark.parametrize("action,role", REFUSED, ids=[f"{a}-{r}" for a, r in REFUSED])
+def test_every_role_the_policy_refuses_gets_403_and_changes_nothing(app, client, db, action, role):
+    users.create_user(db, role, PASSWORD, display_name=f"Petugas {role}", roles=[role], now=wib())
+    with pytest.raises(policy.NotPermitted):
+        policy.check(action, {role}, user_id=1, named={1})
+    login(client, role)
+    before = conftest.table_counts(db)
+    for method, path in routes_of(app, action):
+        data = {"csrf_token": token(client, "/pengaduan/staf/kata-sandi")} if method == "POST" else None
+        response = client.open(path, method=method, data=data)
+        assert response.status_code == 403, (method, path, response.status_code)
+        assert "Akses ditolak" in response.get_data(as_text=True)
+    assert conftest.table_counts(db) == before
+
+
+@pytest.mark.parametrize("action", list(policy.ACTIONS))
+def test_anonymous_visitors_are_sent_to_login_for_every_action(app, client, db, action):
+    before = conftest.table_counts(db)
+    for method, path in routes_of(app, action):
+        data = {"csrf_token": token(client)} if method == "POST" else None
+        response = client.open(path, method=method, data=data)
+        assert response.status_code == 302 and response.headers["Location"].startswith(LOGIN), (method, path)
+    assert conftest.table_counts(db) == before
+
+
+ALLOWED = [(action, role) for action in policy.ACTIONS for role in users.ROLES if policy.reachable(action, {role})]
+
+
+@pytest.mark.parametrize("action,role", ALLOWED, ids=[f"{a}-{r}" for a, r in ALLOWED])
+def test_every_role_the_policy_allows_passes_the_door(app, client, db, action, role):
+    """Pages are read with placeholder URL parts: not found or bad input, never refused."""
+    users.create_user(db, role, PASSWORD, display_name=f"Petugas {role}", roles=[role], now=wib())
+    login(client, role)
+    for method, path in routes_of(app, action):
+        if method == "GET":
+            status = client.get(path).status_code
+            assert status != 403 and status < 500, (path, status)
+
+
+@pytest.mark.parametrize("role", list(users.ROLES))
+def test_the_staff_menu_shows_exactly_the_pages_the_policy_allows(app, client, db, role):
+    users.create_user(db, role, PASSWORD, display_name=f"Petugas {role}", roles=[role], now=wib())
+    page = client.get(login(client, role).headers["Location"])  # where the account lands
+    assert page.status_code == 200
+    nav = re.search(r'<nav class="staff-nav".*?</nav>', page.get_data(as_text=True), re.S).group(0)
+    adapter = app.url_map.bind("localhost")
+    linked = {getattr(app.view_functions[adapter.match(href)[0]], "policy_action", None)
+              for href in re.findall(r'<a href="([^"]+)"', nav)}
+    with app.test_request_context():
+        menu = {action for action in policy.ACTIONS for rule in app.url_map.iter_rules()
+                if not rule.arguments and "GET" in rule.methods
+                and getattr(app.view_functions[rule.endpoint], "policy_action", None) == action}
+    assert linked == {a for a in menu if policy.reachable(a, {role})}
