@@ -155,11 +155,7 @@ def get(db, user_id: int) -> User | None:
 
 
 def roles_of(db, user_id: int, now: datetime) -> frozenset[str]:
-    moment = now.isoformat()
-    return frozenset(r[0] for r in db.execute(
-        """SELECT role FROM user_roles WHERE user_id = ?
-           AND (valid_from IS NULL OR valid_from <= ?) AND (valid_until IS NULL OR valid_until > ?)""",
-        [user_id, moment, moment]))
+    return frozenset(h["role"] for h in holdings(db, now, user_id=user_id))
 
 
 def change_password(db, user_id: int, current: str, new: str, *, keep_session: str | None = None) -> None:
@@ -578,6 +574,7 @@ def grant_acting(db, user_id: int, role: str, valid_from: datetime | None, valid
     end = _aligned(valid_until, now)
     if end <= start:
         raise InvalidPeriod("Akhir masa berlaku harus sesudah awalnya.")
+    _refuse_ended_period(end, now)
     if not user.active:
         raise InactiveAccount("Akun ini nonaktif; aktifkan kembali sebelum memberi peran sementara.")
     if role in permanent_roles(db, user_id):
@@ -613,3 +610,48 @@ def revoke_grant(db, user_id: int, grant_id: int, *, by: int, now: datetime) -> 
             db.execute("UPDATE user_roles SET valid_until = ? WHERE id = ?", [moment, grant_id])
             what = f"diakhiri {moment} (semula s.d. {end})"
         _log(db, by, "cabut_peran_sementara", user, f"peran sementara {role} (hak {grant_id}) {what}", now)
+
+
+# ---------------------------------------------------------------- who holds a role now
+# The one place that reads the validity periods of user_roles: an acting official (Plh/Plt)
+# holds the role from valid_from until valid_until, not before and not after. Every question
+# "which roles does this account have now" and "who is a pejabat now" goes through holdings().
+
+def holdings(db, now: datetime, *, role: str | None = None, user_id: int | None = None,
+             active_only: bool = False) -> list[dict]:
+    """(user_id, role) of every role held at `now`, permanent or acting, optionally narrowed to
+    one role, one account, or active accounts."""
+    moment = now.isoformat()
+    where, params = ["(r.valid_from IS NULL OR r.valid_from <= ?) AND (r.valid_until IS NULL OR r.valid_until > ?)"], \
+        [moment, moment]
+    if role is not None:
+        where.append("r.role = ?")
+        params.append(role)
+    if user_id is not None:
+        where.append("r.user_id = ?")
+        params.append(user_id)
+    if active_only:
+        where.append("u.active = 1")
+    return list(db.query(f"SELECT DISTINCT r.user_id, r.role FROM user_roles r JOIN users u ON u.id = r.user_id "
+                         f"WHERE {' AND '.join(where)}", params))
+
+
+def holders(db, role: str, now: datetime) -> list[dict]:
+    """The active accounts holding `role` at `now` (id, display_name, jabatan), by name: whom
+    a form may offer, and whom a step may name, for that role."""
+    ids = [h["user_id"] for h in holdings(db, now, role=role, active_only=True)]
+    if not ids:
+        return []
+    return list(db.query(f"SELECT id, display_name, jabatan FROM users WHERE id IN ({','.join('?' * len(ids))}) "
+                         "ORDER BY display_name COLLATE NOCASE, id", ids))
+
+
+def holds(db, user_id: int, role: str, now: datetime) -> bool:
+    """Whether this active account holds `role` at `now`."""
+    return bool(holdings(db, now, role=role, user_id=user_id, active_only=True))
+
+
+def _refuse_ended_period(end: datetime, now: datetime) -> None:
+    """A grant whose period is already over would never take effect: refuse it."""
+    if end <= _aligned(now, now):
+        raise InvalidPeriod("Masa berlaku itu sudah berakhir. Isi akhir masa berlaku sesudah saat ini.")

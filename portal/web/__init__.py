@@ -72,6 +72,7 @@ def init_app(app) -> None:
 
     from . import auth, case, public, site, staff
     auth.init_app(app)
+    app.context_processor(auth.policy_context)  # can(action) in templates
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(case.bp)

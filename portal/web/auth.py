@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from ..domain import users
+from ..domain import policy, users
 from . import get_db, limiter, now
 
 bp = Blueprint("auth", __name__, url_prefix="/pengaduan/staf")
@@ -52,25 +52,44 @@ def load_user(user_id: str):
     return StaffUser(user, users.roles_of(get_db(), uid, now()), token)
 
 
-def role_required(*roles: str):
-    """Allow the view only to a signed-in account that holds one of `roles` right now."""
+def requires(action: str):
+    """Allow the view only to a signed-in account whose roles, right now, may take `action`
+    of the policy table (portal.domain.policy); anonymous visitors go to the sign-in page.
+    Roles that the table allows only on a complaint naming them pass this door; the view
+    then asks the policy with the complaint."""
+    policy.ACTIONS[action]  # a misspelt action fails when the module is imported, not on a request
+
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
             if current_user.user.must_change_password and request.endpoint != "auth.password":
                 return redirect(url_for("auth.password"))
-            if not current_user.roles & set(roles):
-                abort(403)
+            if not policy.reachable(action, current_user.roles):
+                return render_template("error.html", title="Akses ditolak", message=(
+                    "Akun Anda tidak memiliki peran untuk halaman atau tindakan ini. "
+                    + policy.refusal(action))), 403
             return view(*args, **kwargs)
+        wrapped.policy_action = action  # read by the generated refusal tests
         return wrapped
     return decorator
 
 
+# Where a member of staff lands: the first of these pages their roles may open.
+HOME = (("lihat_pengaduan", "staff.index"), ("data_kependudukan", "population.index"),
+        ("kelola_akun", "admin.index"))
+
+
 def home_endpoint(roles) -> str:
-    """Where a member of staff lands: the complaint inbox, or the population data for an
-    account that only handles population data."""
-    return "population.index" if roles and not set(roles) - {"data"} else "staff.index"
+    return next((endpoint for action, endpoint in HOME if policy.allowed(action, roles)), "staff.index")
+
+
+def policy_context() -> dict:
+    """`can(action)` for templates: whether the signed-in account's roles may open the pages
+    of that action, so that the staff menu shows exactly the links the policy allows."""
+    def can(action: str) -> bool:
+        return bool(current_user and current_user.is_authenticated and policy.reachable(action, current_user.roles))
+    return {"can": can}
 
 
 class LoginForm(FlaskForm):
