@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import http.cookies
-import os
+import io
 import random
 import re
 import sqlite3
@@ -27,6 +27,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pypdf import PdfWriter
 
 from conftest import VALID, LiveServer
 from portal import db as database
@@ -41,6 +42,16 @@ HAPPY_PATH = {  # state -> (step, role)
     "konsep": ("setujui", "kadis"), "disetujui": ("kirim", "operator"),
 }
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def small_pdf(marker: str) -> bytes:
+    """A real one-page PDF, different for each marker."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": f"Bukti {marker}"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 class Down(Exception):
@@ -103,7 +114,7 @@ class Stream:
     def citizen(self):
         while not self.stop.is_set():
             marker = uuid.uuid4().hex
-            pdf = b"%PDF-1.4\n" + os.urandom(1500) + b"\n%%EOF\n"
+            pdf = small_pdf(marker)
             person = Browser(self.server.port)
             try:
                 token = person.token("/pengaduan/")

@@ -110,6 +110,26 @@ def init_app(app) -> None:
         return render_template("error.html", title="Halaman tidak ditemukan",
                                message="Alamat yang Anda buka tidak ada."), 404
 
+    @app.errorhandler(500)
+    def server_error(e):
+        # Flask has logged the exception with its traceback before calling this handler.
+        from ..domain import storage
+        try:
+            if storage.fault_kind(getattr(e, "original_exception", None) or e):
+                return render_template(
+                    "error.html", title="Layanan sedang terganggu", office=catalog().office,
+                    message="Permintaan Anda tidak dapat diselesaikan karena gangguan penyimpanan pada sistem "
+                            "kami; yang Anda kirim tidak tersimpan."), 503, {"Retry-After": "300"}
+            return render_template(
+                "error.html", title="Terjadi kesalahan",
+                message="Maaf, terjadi kesalahan pada sistem kami sehingga permintaan Anda tidak dapat "
+                        "diproses. Kesalahan ini sudah tercatat. Coba lagi beberapa saat lagi; bila "
+                        "masih gagal, hubungi kantor Dispendukcapil."), 500
+        except Exception:  # noqa: BLE001 - the page itself failed: answer in Indonesian all the same
+            return ("<!doctype html><html lang=\"id\"><meta charset=\"utf-8\"><title>Terjadi kesalahan</title>"
+                    "<h1>Terjadi kesalahan</h1><p>Permintaan Anda tidak dapat diproses. Coba lagi beberapa "
+                    "saat lagi, atau hubungi kantor Dispendukcapil.</p></html>"), 500
+
     @app.after_request
     def security_headers(response):
         h = response.headers
