@@ -40,6 +40,14 @@ def read_files(field_name: str) -> tuple[list[uploads.CleanFile], str | None]:
     return cleaned, None
 
 
+def _not_stored(exc: Exception, what: str) -> bool:
+    """Whether the disk or database refused to keep what the citizen sent; logged if so."""
+    kind = storage.fault_kind(exc)
+    if kind is not None:
+        current_app.logger.error("%s not stored (%s): %r", what, kind, exc.__cause__ or exc)
+    return kind is not None
+
+
 @bp.route("/", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_SUBMIT"], methods=["POST"])
 def form():
@@ -68,8 +76,9 @@ def form():
                     get_db(), new, files, catalog=catalog(), calendar=calendar(),
                     upload_dir=current_app.config["UPLOAD_DIR"], now=now(),
                     base_url=current_app.config["BASE_URL"], limits=limits())
-            except storage.StorageFault as exc:
-                current_app.logger.error("complaint not stored (%s): %s", exc.kind, exc.__cause__)
+            except Exception as exc:  # opening the database can fail as well as writing to it
+                if not _not_stored(exc, "complaint"):
+                    raise
                 return render_template("public/form.html", form=form, max_files=limits().max_files,
                                        max_mb=current_app.config["MAX_FILE_MB"], not_received=True,
                                        office=catalog().office), 503, RETRY_AFTER
@@ -138,8 +147,9 @@ def add_information():
                 files, upload_dir=current_app.config["UPLOAD_DIR"], now=now(), limits=limits())
         except (complaints.InvalidComplaint, complaints.NotWaitingForInformation) as exc:
             error = str(exc)
-        except storage.StorageFault as exc:
-            current_app.logger.error("information not stored (%s): %s", exc.kind, exc.__cause__)
+        except Exception as exc:
+            if not _not_stored(exc, "information"):
+                raise
             return render_template("public/track.html", form=form, view=view, not_received=True,
                                    office=catalog().office, info_form=info_form), 503, RETRY_AFTER
     if error:
