@@ -10,11 +10,14 @@ most modes at 4 bytes a pixel, so an image decoded to MAX_IMAGE_PIXELS takes abo
 its re-encoding (and, for a rotated photo, one transposed copy) at most as much again: about
 130 MB for the largest image. One submission decodes its images one after another, so that
 figure is also its bound; at most DECODING_AT_ONCE images are decoded at the same time in the
-whole process, whatever the number of server threads.
+whole process, whatever the number of server threads (see give_back_freed_images for what makes
+that hold for the process's resident memory).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import io
 import math
@@ -45,6 +48,7 @@ KINDS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
 OPENED_AS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG"}
 
 _decoding = threading.BoundedSemaphore(DECODING_AT_ONCE)
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 
 
 class InvalidUpload(ValueError):
@@ -124,11 +128,14 @@ def _clean_image(data: bytes, name: str, budget: PixelBudget) -> CleanFile:
     try:
         with _decoding:
             # Only the JPEG and PNG parsers ever see the bytes; opening reads the header alone.
-            with Image.open(io.BytesIO(data), formats=list(KINDS)) as image:
+            image = Image.open(io.BytesIO(data), formats=list(KINDS))
+            try:
                 kind = OPENED_AS[image.format]
                 _fit(image, kind, name, budget)
                 budget.left -= image.size[0] * image.size[1]
                 out = _reencode(image, kind)
+            finally:
+                image.close()  # frees the pixels now, before the next decoding may start
     except InvalidUpload:
         raise
     except Image.DecompressionBombError:
@@ -174,13 +181,30 @@ def _reencode(image: Image.Image, kind: str) -> bytes:
     image.info = {k: v for k, v in image.info.items() if kind == "PNG" and k == "transparency"}
     out = io.BytesIO()
     if kind == "JPEG":
-        if image.mode not in ("RGB", "L"):
-            image = image.convert("RGB")
-        # No `optimize`: it makes libjpeg and Pillow hold the whole image a second time.
-        image.save(out, "JPEG", quality=85)
+        converted = image if image.mode in ("RGB", "L") else image.convert("RGB")
+        try:
+            # No `optimize`: it makes libjpeg and Pillow hold the whole image a second time.
+            converted.save(out, "JPEG", quality=85)
+        finally:
+            if converted is not image:
+                converted.close()
     else:
         image.save(out, "PNG")
     return out.getvalue()
+
+
+def give_back_freed_images() -> bool:
+    """Have the C allocator (glibc) hand every block of 4 MB or more straight back to the system
+    when it is freed, so that the bound above holds for the process as well; True if it took.
+
+    By default glibc raises that threshold after the first large block is freed, and each server
+    thread then keeps the memory of the last image it decoded: eight waitress threads kept about
+    500 MB in scripts/bench/uploads.py, two decodings at once notwithstanding."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc.mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024) == 1
+    except (OSError, AttributeError):  # not glibc (mallopt missing): nothing to tune
+        return False
 
 
 # ---------------------------------------------------------------- PDF

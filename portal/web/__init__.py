@@ -13,7 +13,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from .. import db as database
-from ..domain import catalog as catalog_module
+from ..domain import catalog as catalog_module, uploads
 from ..domain.calendar import Calendar, format_tanggal
 
 csrf = CSRFProtect()
@@ -56,6 +56,7 @@ def calendar() -> Calendar:
 
 def init_app(app) -> None:
     database.prepare(app.config["DATABASE"]).close()
+    uploads.give_back_freed_images()  # keeps the memory bound of image uploads for the process
     app.teardown_appcontext(close_db)
     app.extensions["portal.catalog"] = catalog_module.load(app.config["CONTENT_DIR"])
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
