@@ -372,6 +372,22 @@ def test_pdf_with_an_object_stream_and_no_script_is_kept(server):
     assert stored.read_bytes() == data
 
 
+def test_pdf_with_too_many_objects_to_check_is_refused(server):
+    count = uploads.MAX_PDF_OBJECTS + 1000
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] + [b"[]"] * (count - 3)
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, text in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, text)
+    xref_at = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (count + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (count + 1, xref_at)
+    assert len(out) < 5 * 1024 * 1024
+    message = refused(server, [("surat.pdf", bytes(out))])
+    assert message.startswith("Berkas PDF “surat.pdf” terlalu rumit untuk diperiksa (lebih dari 50.000 objek)")
+
+
 def test_pdf_locked_with_a_password_is_refused(server):
     def locked(writer):
         writer.encrypt("rahasia", algorithm="RC4-128")
