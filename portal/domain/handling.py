@@ -149,6 +149,10 @@ def allocate_number(db, kind: str, pattern: str, complaint_id: int, on: date) ->
     seq = db.execute("SELECT coalesce(max(seq), 0) + 1 FROM letter_numbers WHERE kind = ? AND year = ?",
                      [kind, on.year]).fetchone()[0]
     nomor = pattern.format(seq=seq, year=on.year)
+    if db.execute("SELECT 1 FROM letter_numbers WHERE nomor = ?", [nomor]).fetchone():
+        # The database's unique index would refuse it too; this says why, in words staff can act on.
+        raise HandlingError(f"Nomor {nomor} sudah dipakai surat lain. Minta admin memeriksa pola nomor surat "
+                            "(nomor_nota_dinas, nomor_surat_tanggapan) di content/data/dinas.yml.")
     db["letter_numbers"].insert({"kind": kind, "year": on.year, "seq": seq, "nomor": nomor,
                                  "complaint_id": complaint_id})
     return nomor
