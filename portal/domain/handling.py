@@ -10,6 +10,7 @@ pressing the same button at once, the second finds the state already moved and i
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -146,6 +147,10 @@ def allocate_number(db, kind: str, pattern: str, complaint_id: int, on: date) ->
     seq = db.execute("SELECT coalesce(max(seq), 0) + 1 FROM letter_numbers WHERE kind = ? AND year = ?",
                      [kind, on.year]).fetchone()[0]
     nomor = pattern.format(seq=seq, year=on.year)
+    if db.execute("SELECT 1 FROM letter_numbers WHERE nomor = ?", [nomor]).fetchone():
+        # The database's unique index would refuse it too; this says why, in words staff can act on.
+        raise HandlingError(f"Nomor {nomor} sudah dipakai surat lain. Minta admin memeriksa pola nomor surat "
+                            "(nomor_nota_dinas, nomor_surat_tanggapan) di content/data/dinas.yml.")
     db["letter_numbers"].insert({"kind": kind, "year": on.year, "seq": seq, "nomor": nomor,
                                  "complaint_id": complaint_id})
     return nomor
@@ -195,6 +200,26 @@ def dispose(db, complaint_id, actor: Actor, now, *, pejabat_id: int, instruksi: 
 
 # ---------------------------------------------------------------- step 5: konsep tanggapan
 
+# A reply template (content/data/templat-tanggapan.yml) marks each part to be filled in for the
+# complaint in square brackets, e.g. "[tanggal]". Text in square brackets directly followed by "("
+# is a Markdown link, not a placeholder.
+PLACEHOLDER = re.compile(r"\[[^\[\]\n]+\](?!\()")
+
+
+def placeholders(text: str) -> list[str]:
+    """The template parts still left in a draft, in order, each once."""
+    return list(dict.fromkeys(m.group(0) for m in PLACEHOLDER.finditer(text or "")))
+
+
+def _refuse_placeholders(body: str) -> None:
+    left = placeholders(body)
+    if left:
+        named = ", ".join(f"\u201c{p}\u201d" for p in left)
+        raise HandlingError(
+            f"Konsep tanggapan masih berisi bagian templat yang belum diisi: {named}. Ganti bagian dalam "
+            "kurung siku itu dengan isi yang sebenarnya, atau hapus bila tidak diperlukan.")
+
+
 def _open_draft(db, complaint_id):
     return db.execute("SELECT id, round, body FROM konsep WHERE complaint_id = ? AND submitted_at IS NULL "
                       "ORDER BY round DESC LIMIT 1", [complaint_id]).fetchone()
@@ -226,6 +251,7 @@ def submit_draft(db, complaint_id, actor: Actor, now, *, body: str | None = None
         draft = _open_draft(db, complaint_id)
         if draft is None:
             raise HandlingError("Simpan konsep tanggapan terlebih dahulu.")
+        _refuse_placeholders(draft[2])
         transition(db, complaint_id, "ajukan_konsep", actor, now, body=draft[2],
                    data={"putaran": draft[1]}, expected_state=expected_state)
         db.execute("UPDATE konsep SET submitted_at = ? WHERE id = ?", [now.isoformat(), draft[0]])
@@ -243,6 +269,8 @@ def approve(db, complaint_id, actor: Actor, now, *, catalog: Catalog, note: str 
     with write_transaction(db):
         transition(db, complaint_id, "setujui", actor, now, note=note, expected_state=expected_state)
         draft = _submitted_draft(db, complaint_id)
+        # A draft submitted before this check existed may still carry a template part.
+        _refuse_placeholders(draft[2])
         nomor = allocate_number(db, "surat_tanggapan", catalog.office.nomor_surat_tanggapan, complaint_id,
                                 now.date())
         db.execute("UPDATE konsep SET review = 'disetujui', review_note = ?, reviewed_by = ?, reviewed_at = ?, "
