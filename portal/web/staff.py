@@ -38,14 +38,14 @@ def _row_view(row: dict) -> dict:
     received = datetime.fromisoformat(row["received_at"])
     state = workflow.STATES[row["state"]]
     due = None
-    if state.kind == "open":
+    if state.running:
         events = complaints.events_of(get_db(), row["id"])
         due = deadlines.answer_clock(row, events, catalog=catalog(), calendar=calendar()).deadline
     kec = regions.get(row["kecamatan"])
     return {"ref": row["ref"], "code": tracking.display(row["tracking_code"]), "received_at": received,
             "channel": catalog().channels.get(row["channel"], row["channel"]),
             "category": catalog().categories.get(row["category"], row["category"]),
-            "kecamatan": kec.nama if kec else "", "state": state.label, "paused": state.kind == "paused",
+            "kecamatan": kec.nama if kec else "", "state": state.label, "paused": state.paused,
             "due": due.due if due else None, "overdue": bool(due and due.due < now().date())}
 
 
