@@ -56,6 +56,8 @@ def form_for(step: str, staff: dict) -> dict:
                        "telaah": "Layak.", "tembusan": str(staff["pejabat"])},
         "disposisi": {"pejabat_id": str(staff["pejabat"]), "instruksi": "Buat konsep.",
                       "batas": (date.today() + timedelta(days=5)).isoformat()},
+        "disposisi_ulang": {"pejabat_id": str(staff["pejabat"]), "instruksi": "Buat konsep.",
+                            "batas": (date.today() + timedelta(days=5)).isoformat()},
         "simpan_konsep": {"body": "Konsep."}, "ajukan_konsep": {"body": "Konsep."},
         "setujui": {}, "kembalikan": {"note": "Perbaiki."}, "kirim": {},
         "buka_kembali": {"note": "Kami tangani ulang."}, "tetap_selesai": {"note": "Sudah sesuai ketentuan."},

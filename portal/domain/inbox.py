@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from . import policy, workflow
+from . import policy, users, workflow
 
 
 @dataclass
@@ -43,24 +43,50 @@ def waiting_states(roles) -> list[str]:
     return [code for code in workflow.STATES if workflow.owners(code) & set(roles)]
 
 
-def search(db, filters: Filters, *, roles=frozenset(), user_id: int | None = None) -> Page:
+def _waiting_clause(db, states: list[str], roles, user_id: int | None, now: datetime | None) -> tuple[str, list]:
+    """What waits for this person, as an SQL condition on `c`: a state where one of their steps
+    always applies, or one whose only steps for them apply to the named official (assignee_only)
+    or only once that official no longer holds the role (assignee_gone)."""
+    assignee = "(SELECT pejabat_id FROM disposisi d WHERE d.complaint_id = c.id ORDER BY d.id DESC LIMIT 1)"
+    plain, mine, gone = [], [], []
+    for code in states:
+        steps = [s for s in workflow.STEPS.values() if code in s.from_states and set(s.roles) & set(roles)]
+        if any(not (s.assignee_only or s.assignee_gone) for s in steps):
+            plain.append(code)
+            continue
+        if any(s.assignee_only for s in steps):
+            mine.append(code)
+        if any(s.assignee_gone for s in steps) and now is not None:
+            gone.append(code)
+    clause, params = [], []
+    if plain:
+        sql, values = workflow.sql_in("c.state", plain)
+        clause.append(sql)
+        params += values
+    if mine:
+        sql, values = workflow.sql_in("c.state", mine)
+        clause.append(f"({sql} AND {assignee} = ?)")
+        params += values + [user_id]
+    if gone:
+        holding = [h["user_id"] for h in users.holdings(db, now, role="pejabat", active_only=True)]
+        sql, values = workflow.sql_in("c.state", gone)
+        clause.append(f"({sql} AND {assignee} NOT IN ({','.join('?' * len(holding))}))")
+        params += values + holding
+    return "(" + " OR ".join(clause or ["0"]) + ")", params
+
+
+def search(db, filters: Filters, *, roles=frozenset(), user_id: int | None = None,
+           now: datetime | None = None) -> Page:
+    """`now`: the moment whose role holders count, for what waits only when an official no
+    longer holds their role; without it such complaints are not in anyone's own list."""
     where, params = [], []
     if filters.mine:
         states = waiting_states(roles)
         if not states:
             return Page([], filters.page, False, filters)
-        assignee_states = [s for s in states if all(
-            st.assignee_only for st in workflow.STEPS.values() if s in st.from_states and set(st.roles) & set(roles))]
-        other = [s for s in states if s not in assignee_states]
-        clause = []
-        if other:
-            clause.append(f"c.state IN ({','.join('?' * len(other))})")
-            params += other
-        if assignee_states:
-            clause.append(f"(c.state IN ({','.join('?' * len(assignee_states))}) AND "
-                          "(SELECT pejabat_id FROM disposisi d WHERE d.complaint_id = c.id ORDER BY d.id DESC LIMIT 1) = ?)")
-            params += assignee_states + [user_id]
-        where.append("(" + " OR ".join(clause) + ")")
+        clause, values = _waiting_clause(db, states, roles, user_id, now)
+        where.append(clause)
+        params += values
     for column in ("state", "category", "channel", "kecamatan"):
         value = getattr(filters, column)
         if value:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import redaction
+from . import redaction, workflow
 from .users import ROLES as ROLE_LABELS
 
 # UU 27/2022 and the SOP give a complaint's personal data to these roles, and to the official
@@ -38,7 +38,7 @@ class Action:
 
 
 def _publishable(complaint: dict | None) -> str | None:
-    if complaint and complaint["visibility"] == "publik" and complaint["state"] == "selesai" \
+    if complaint and complaint["visibility"] == "publik" and workflow.STATES[complaint["state"]].publishable \
             and complaint["erased_at"] is None:
         return None
     return "Hanya pengaduan bersifat publik yang sudah ditanggapi yang dapat dipublikasikan."
@@ -49,7 +49,8 @@ def _report_approvable(doc: dict | None) -> str | None:
         return "Laporan belum diekspor; ekspor terlebih dahulu."
     if not doc.get("lengkap"):
         return f"Tahun {doc.get('tahun', '')} belum berakhir; laporan sementara tidak dapat disetujui."
-    if doc.get("status") == "disetujui":
+    from .reports import is_approved  # reports asks this table before approving: imported when asked
+    if is_approved(doc):
         return "Laporan ini sudah disetujui."
     return None
 

@@ -34,6 +34,13 @@ from typing import Any
 from ..db import write_transaction
 from . import audit, datafile, policy, reports
 
+# The follow-up plans' status in the exported SKM results: the Kepala Dinas's approval of these
+# plans, not a complaint's state, a konsep's review or the annual report's approval.
+PLAN_APPROVED = "disetujui"
+PLAN_WAITING = "menunggu"
+PLAN_NONE = "belum_ada"
+PLAN_STATUS_LABELS = {PLAN_APPROVED: "disetujui", PLAN_WAITING: "menunggu persetujuan", PLAN_NONE: "belum ada"}
+
 KIND = "hasil-survei-kepuasan-masyarakat"
 VERSION = 1
 DATA_SUBDIR = Path("data") / "skm"
@@ -593,7 +600,7 @@ def document(db, kode_periode: str, *, services: dict[str, str], today: date,
     return {
         "jenis": KIND, "versi": VERSION, **figures,
         "tindak_lanjut": {
-            "status": "disetujui" if approved else ("menunggu" if plans else "belum_ada"),
+            "status": PLAN_APPROVED if approved else (PLAN_WAITING if plans else PLAN_NONE),
             "disetujui_oleh": approval["jabatan"] if approved else None,
             "tanggal_disetujui": approval["approved_at"][:10] if approved else None,
             "rencana": plans if approved else [],

@@ -200,5 +200,5 @@ def export(periode):
                      today=now().date(), min_count=current_app.config["REPORT_MIN_COUNT"],
                      actor_id=current_user.user.id, now=now())
     flash(f"Hasil SKM {p.label} diekspor untuk situs (tindak lanjut: "
-          f"{ {'disetujui': 'disetujui', 'menunggu': 'menunggu persetujuan', 'belum_ada': 'belum ada'}[doc['tindak_lanjut']['status']] }).")
+          f"{skm.PLAN_STATUS_LABELS[doc['tindak_lanjut']['status']]}).")
     return _back(p)

@@ -38,14 +38,14 @@ def _row_view(row: dict) -> dict:
     received = datetime.fromisoformat(row["received_at"])
     state = workflow.STATES[row["state"]]
     due = None
-    if state.kind == "open":
+    if state.running:
         events = complaints.events_of(get_db(), row["id"])
         due = deadlines.answer_clock(row, events, catalog=catalog(), calendar=calendar()).deadline
     kec = regions.get(row["kecamatan"])
     return {"ref": row["ref"], "code": tracking.display(row["tracking_code"]), "received_at": received,
             "channel": catalog().channels.get(row["channel"], row["channel"]),
             "category": catalog().categories.get(row["category"], row["category"]),
-            "kecamatan": kec.nama if kec else "", "state": state.label, "paused": state.kind == "paused",
+            "kecamatan": kec.nama if kec else "", "state": state.label, "paused": state.paused,
             "due": due.due if due else None, "overdue": bool(due and due.due < now().date())}
 
 
@@ -53,7 +53,7 @@ def _row_view(row: dict) -> dict:
 @requires("lihat_pengaduan")
 def index():
     filters = _filters()
-    page = inbox.search(get_db(), filters, roles=current_user.roles, user_id=current_user.user.id)
+    page = inbox.search(get_db(), filters, roles=current_user.roles, user_id=current_user.user.id, now=now())
     args = {k: v for k, v in request.args.items() if k != "halaman"}
     return render_template("staff/index.html", rows=[_row_view(r) for r in page.rows], page=page, f=filters,
                            args=args, backlog=outbox.backlog(get_db()), states=workflow.STATES,
@@ -70,7 +70,8 @@ def dashboard():
     return render_template("staff/dashboard.html", today=today,
                            counts=[(s.label, counts.get(code, 0)) for code, s in workflow.STATES.items()],
                            overdue_state=per_state, overdue_person=per_person,
-                           times=dashboard_figures.step_times(get_db(), calendar(), today))
+                           times=dashboard_figures.step_times(get_db(), calendar(), today),
+                           stuck=dashboard_figures.stuck(get_db(), now()))
 
 
 @bp.route("/catat", methods=["GET", "POST"])
