@@ -85,8 +85,6 @@ def case_context(complaint: dict) -> dict:
                                assignee_id=assignee)
     pejabat = users.holders(db, "pejabat", now())
     templates = catalog().templates_for(complaint["category"])
-    chosen_index = params.whole_number(request.args, "templat", low=0, high=len(templates) - 1)
-    chosen = None if chosen_index is None else templates[chosen_index][1]
     clocks = deadlines.clocks(complaint, events, catalog=catalog(), calendar=calendar())
     # Photos and scans cannot be masked: without the right to the personal data, none are listed.
     attachments = _rows("SELECT stored_name, original_name, mime, size FROM attachments WHERE complaint_id = ? "
@@ -107,7 +105,8 @@ def case_context(complaint: dict) -> dict:
         c=shown, identity=identity, identity_rule=policy.refusal("data_pribadi"),
         code=tracking.display(complaint["tracking_code"]), events=events, nota=nota[0] if nota else None,
         tembusan=tembusan, disposisi=disposisi, drafts=drafts, open_draft=open_draft, steps=steps,
-        step_codes={s.code for s in steps}, pejabat=pejabat, templates=templates, chosen_template=chosen,
+        step_codes={s.code for s in steps}, pejabat=pejabat, templates=templates,
+        draft_text=open_draft["body"] if open_draft else (drafts[-1]["body"] if drafts else ""),
         clocks=clocks,
         today=now().date(), attachments=attachments, state=workflow.STATES[complaint["state"]],
         region=f"{desa.nama + ', ' if desa else ''}Kecamatan {kec.nama if kec else ''}",
@@ -219,10 +218,40 @@ def take(ref, step):
         return render_template("error.html", title="Langkah tidak dapat dilakukan", message=str(exc)), 409
     except handling.HandlingError as exc:
         context = case_context(load(ref))
+        if "body" in request.form:  # what the official typed stays in the box
+            context["draft_text"] = request.form["body"]
         return render_template("staff/case.html", error=str(exc), form=request.form, failed_step=step,
                                **context), 422
     flash(message)
     return redirect(url_for("case.show", ref=ref), 303)
+
+
+@bp.route("/<ref>/konsep/templat", methods=["POST"])
+@requires("lihat_pengaduan")
+def insert_template(ref):
+    """A reply template chosen without JavaScript: the page again, with what the official typed
+    kept and the template added after it. Nothing is saved; the draft is saved by its buttons."""
+    complaint = load(ref)
+    try:
+        workflow.check("simpan_konsep", complaint["state"], current_user.roles, actor_id=current_user.user.id,
+                       assignee_id=handling.current_assignee(get_db(), complaint["id"]))
+    except workflow.NotPermitted as exc:
+        return render_template("error.html", title="Akses ditolak", message=str(exc)), 403
+    except workflow.WrongState as exc:
+        return render_template("error.html", title="Langkah tidak dapat dilakukan", message=str(exc)), 409
+    templates = catalog().templates_for(complaint["category"])
+    chosen = params.whole_number(request.form, "templat", low=0, high=len(templates) - 1)
+    typed = request.form.get("body", "")
+    audit.record(get_db(), current_user.user.id, "lihat_pengaduan", f"pengaduan {complaint['id']}", now())
+    context = case_context(complaint)
+    if chosen is None:
+        context["draft_text"] = typed
+    else:
+        title, template = templates[chosen][0], templates[chosen][1].strip()
+        context["draft_text"] = f"{typed.rstrip()}\n\n{template}" if typed.strip() else template
+        context["template_note"] = (f"Templat \u201c{title}\u201d ditambahkan di akhir teks. "
+                                    "Teks belum disimpan; tekan \u201cSimpan konsep\u201d untuk menyimpannya.")
+    return render_template("staff/case.html", **context)
 
 
 @bp.route("/<ref>/jejak.csv")
