@@ -17,7 +17,8 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user
 
-from ..domain import audit, complaints, deadlines, documents, handling, policy, regions, tracking, users, workflow
+from ..domain import (audit, complaints, deadlines, documents, handling, inbox, policy, regions, tracking, users,
+                      workflow)
 from ..domain import nik as nik_rules
 from . import calendar, catalog, get_db, now, params
 from .auth import requires
@@ -54,6 +55,33 @@ def _refuse_identity(complaint: dict):
     return None
 
 
+def _history_sentence(event: dict, person: dict) -> str:
+    """One event as the office says it: "Operator Pengaduan Budi menelaah pengaduan: layak
+    ditindaklanjuti." Labels from workflow.HISTORY; the time is shown beside it by the page."""
+    role = event["actor_role"]
+    who = " ".join(part for part in (inbox.staff_title(role, person.get("jabatan")), person.get("display_name"))
+                   if part) or workflow.ACTOR_LABELS[workflow.SYSTEM]
+    kind = event["kind"]
+    if kind == "diterima":
+        what = workflow.HISTORY["diterima" if role != workflow.CITIZEN else f"diterima:{workflow.CITIZEN}"]
+        # The registration's note is the channel it came through.
+        return f"{who} {what}" + (f" melalui {event['note']}." if event["note"] else ".")
+    what = workflow.HISTORY.get(kind) or (workflow.STEPS[kind].label.lower() if kind in workflow.STEPS else kind)
+    return f"{who} {what}."
+
+
+def _access_lines(db, complaint_id: int) -> list[dict]:
+    """The access log grouped by person and day, in words (policy.AUDIT_LABELS)."""
+    out = []
+    for entry in audit.grouped_for_complaint(db, complaint_id):
+        title = inbox.title_at(db, entry["actor_id"], entry["jabatan"], entry["first"])
+        who = " ".join(part for part in (title, entry["who"]) if part)
+        done = ", ".join(f"{policy.AUDIT_LABELS.get(action, action.replace('_', ' '))} {count} kali"
+                         for action, count in entry["actions"])
+        out.append({**entry, "text": f"{who} {done}"})
+    return out
+
+
 def case_context(complaint: dict) -> dict:
     db = get_db()
     cid = complaint["id"]
@@ -69,6 +97,7 @@ def case_context(complaint: dict) -> dict:
         e["label"] = workflow.STEPS[e["kind"]].label if e["kind"] in workflow.STEPS else "Pengaduan diterima"
         e["at_dt"] = datetime.fromisoformat(e["at"])
         e["note"], e["body"] = text(e["note"]), text(e["body"])
+        e["sentence"] = _history_sentence(e, names.get(e["actor_id"], {}))
     nota = _rows("SELECT * FROM nota_dinas WHERE complaint_id = ? ORDER BY id DESC LIMIT 1", [cid])
     tembusan = _rows("SELECT u.display_name, u.jabatan FROM nota_dinas_tembusan t JOIN users u ON u.id = t.user_id "
                      "WHERE t.nota_dinas_id = ?", [nota[0]["id"]]) if nota else []
@@ -91,8 +120,10 @@ def case_context(complaint: dict) -> dict:
                         "ORDER BY id", [cid]) if identity else []
     for n in nota:
         n["hal"], n["ringkasan"] = text(n["hal"]), text(n["ringkasan"])
+        n["tanggal_date"] = date.fromisoformat(n["tanggal"])
     for d in disposisi:
         d["instruksi"] = text(d["instruksi"])
+        d["batas_date"] = date.fromisoformat(d["batas"])
     rating = complaints.one(db, "SELECT * FROM ratings WHERE complaint_id = ?", [cid])
     if rating:
         rating["komentar"] = text(rating["komentar"])
@@ -116,7 +147,8 @@ def case_context(complaint: dict) -> dict:
         reasons=workflow.NOT_FIT_REASONS, sifat=SIFAT, delivery_means=handling.DELIVERY_MEANS,
         default_batas=default_batas, approved=approved,
         reply_html=handling.render_reply(approved[0] if approved else ""),
-        audit_rows=audit.for_complaint(db, cid), roles=users.ROLES,
+        audit_rows=audit.for_complaint(db, cid), access_lines=_access_lines(db, cid), roles=users.ROLES,
+        received_at=datetime.fromisoformat(complaint["received_at"]),
         rating=rating,
     )
 
