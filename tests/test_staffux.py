@@ -378,3 +378,14 @@ def test_no_serious_accessibility_violation_on_staff_pages(world, staff, live_se
     violations = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
                   for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
     assert violations == []
+
+
+def test_publication_list_shows_long_dates(world, staff, live_server):
+    c = world.to(world.file(visibility="publik"), "selesai")
+    page = staff("ux_operator")
+    page.goto(live_server.url + "/pengaduan/staf/publikasi")
+    item = page.get_by_role("listitem").filter(has=page.get_by_role(
+        "link", name=complaints.tracking.display(c["tracking_code"])))
+    expect(item).to_contain_text(f"diterima {format_tanggal(datetime.fromisoformat(c['received_at']).date())}")
+    text = page.locator("main").inner_text()
+    assert not ISO_DATE.search(text), ISO_DATE.search(text).group(0)
