@@ -80,8 +80,20 @@ ACTIONS = {
         Action("maklumat_lihat", "melihat Maklumat Pelayanan dan persetujuannya", ("kadis", "kabid", "operator", "admin")),
         Action("maklumat_setujui", "menyetujui Maklumat Pelayanan", ("kadis",)),
         Action("kesiapan_lihat", "melihat kesiapan peluncuran", ("admin", "kadis")),
+        Action("email_tertunda", "melihat e-mail yang belum terkirim ke warga", ("admin", "operator")),
         Action("hari_libur_ubah", "mengubah daftar hari libur dan cuti bersama", ("admin",)),
     )
+}
+
+
+# The access log (audit.py) in office words, completing "<jabatan> <name> ...".
+AUDIT_LABELS = {
+    "lihat_pengaduan": "membuka berkas pengaduan",
+    "unduh_lampiran": "mengunduh lampiran",
+    "unduh_dokumen": "mengunduh dokumen",
+    "unduh_jejak_audit": "mengunduh jejak audit",
+    "setujui_publikasi": "menyetujui publikasi",
+    "tarik_publikasi": "menarik publikasi",
 }
 
 

@@ -123,6 +123,30 @@ STEPS = {
     )
 }
 
+# The step history as office sentences: "<jabatan> <name> <what they did>." One entry per event
+# kind; "diterima" is the registration, by the operator (other channels) or by the citizen (web).
+HISTORY = {
+    "diterima": "mencatat pengaduan yang masuk",
+    "diterima:" + CITIZEN: "mengirim pengaduan",
+    "telaah_layak": "menelaah pengaduan: layak ditindaklanjuti",
+    "telaah_tidak_layak": "menelaah pengaduan: tidak layak ditindaklanjuti",
+    "minta_informasi": "meminta informasi tambahan kepada pengadu",
+    "tambah_informasi": "menambahkan informasi",
+    "dicabut": "menyatakan pengaduan dianggap dicabut karena informasi tidak dikirim sampai batas waktu",
+    "nota_dinas": "membuat nota dinas kepada Kepala Dinas",
+    "disposisi": "mendisposisikan pengaduan kepada pejabat",
+    "ajukan_konsep": "mengajukan konsep tanggapan kepada Kepala Dinas",
+    "setujui": "menyetujui tanggapan",
+    "kembalikan": "mengembalikan konsep tanggapan untuk diperbaiki",
+    "kirim": "mengirim tanggapan kepada pengadu",
+    "tidak_selesai": "menyatakan masalahnya belum selesai",
+    "buka_kembali": "membuka kembali pengaduan",
+    "tetap_selesai": "memutuskan pengaduan tetap selesai",
+}
+
+# Who acts for CITIZEN and SYSTEM, as a person reads it.
+ACTOR_LABELS = {CITIZEN: "Pengadu", SYSTEM: "Sistem"}
+
 # Why a complaint is not fit for follow-up; the citizen sees the label and the operator's note.
 NOT_FIT_REASONS = {
     "bukan_wewenang": "Di luar kewenangan Dispendukcapil",

@@ -17,7 +17,8 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user
 
-from ..domain import audit, deadlines, documents, handling, policy, record, regions, tracking, users, workflow
+from ..domain import (audit, deadlines, documents, handling, inbox, policy, record, regions, tracking, users,
+                      workflow)
 from ..domain import nik as nik_rules
 from . import calendar, catalog, get_db, now, params
 from .auth import requires
@@ -50,6 +51,33 @@ def _refuse_identity(complaint: dict):
     return None
 
 
+def _history_sentence(event: dict, person: dict) -> str:
+    """One event as the office says it: "Operator Pengaduan Budi menelaah pengaduan: layak
+    ditindaklanjuti." Labels from workflow.HISTORY; the time is shown beside it by the page."""
+    role = event["actor_role"]
+    who = " ".join(part for part in (inbox.staff_title(role, person.get("jabatan")), person.get("display_name"))
+                   if part) or workflow.ACTOR_LABELS[workflow.SYSTEM]
+    kind = event["kind"]
+    if kind == "diterima":
+        what = workflow.HISTORY["diterima" if role != workflow.CITIZEN else f"diterima:{workflow.CITIZEN}"]
+        # The registration's note is the channel it came through.
+        return f"{who} {what}" + (f" melalui {event['note']}." if event["note"] else ".")
+    what = workflow.HISTORY.get(kind) or (workflow.STEPS[kind].label.lower() if kind in workflow.STEPS else kind)
+    return f"{who} {what}."
+
+
+def _access_lines(db, complaint_id: int) -> list[dict]:
+    """The access log grouped by person and day, in words (policy.AUDIT_LABELS)."""
+    out = []
+    for entry in audit.grouped_for_complaint(db, complaint_id):
+        title = inbox.title_at(db, entry["actor_id"], entry["jabatan"], entry["first"])
+        who = " ".join(part for part in (title, entry["who"]) if part)
+        done = ", ".join(f"{policy.AUDIT_LABELS.get(action, action.replace('_', ' '))} {count} kali"
+                         for action, count in entry["actions"])
+        out.append({**entry, "text": f"{who} {done}"})
+    return out
+
+
 def case_context(complaint: dict) -> dict:
     db = get_db()
     cid = complaint["id"]
@@ -66,6 +94,7 @@ def case_context(complaint: dict) -> dict:
         e["label"] = workflow.STEPS[e["kind"]].label if e["kind"] in workflow.STEPS else "Pengaduan diterima"
         e["at_dt"] = datetime.fromisoformat(e["at"])
         e["note"], e["body"] = text(e["note"]), text(e["body"])
+        e["sentence"] = _history_sentence(e, names.get(e["actor_id"], {}))
     nota = [file.nota_dinas] if file.nota_dinas else []
     tembusan = file.tembusan
     disposisi = file.disposisi
@@ -82,15 +111,15 @@ def case_context(complaint: dict) -> dict:
                                assignee_id=assignee, assignee_holds=record.assignee_holds(db, cid, now()))
     pejabat = users.holders(db, "pejabat", now())
     templates = catalog().templates_for(complaint["category"])
-    chosen_index = params.whole_number(request.args, "templat", low=0, high=len(templates) - 1)
-    chosen = None if chosen_index is None else templates[chosen_index][1]
     clocks = deadlines.clocks(complaint, events, catalog=catalog(), calendar=calendar())
     # Photos and scans cannot be masked: without the right to the personal data, none are listed.
     attachments = file.attachments if identity else []
     for n in nota:
         n["hal"], n["ringkasan"] = text(n["hal"]), text(n["ringkasan"])
+        n["tanggal_date"] = date.fromisoformat(n["tanggal"])
     for d in disposisi:
         d["instruksi"] = text(d["instruksi"])
+        d["batas_date"] = date.fromisoformat(d["batas"])
     rating = file.rating
     if rating:
         rating["komentar"] = text(rating["komentar"])
@@ -101,7 +130,8 @@ def case_context(complaint: dict) -> dict:
         c=shown, identity=identity, identity_rule=policy.refusal("data_pribadi"),
         code=tracking.display(complaint["tracking_code"]), events=events, nota=nota[0] if nota else None,
         tembusan=tembusan, disposisi=disposisi, drafts=drafts, open_draft=open_draft, steps=steps,
-        step_codes={s.code for s in steps}, pejabat=pejabat, templates=templates, chosen_template=chosen,
+        step_codes={s.code for s in steps}, pejabat=pejabat, templates=templates,
+        draft_text=open_draft["body"] if open_draft else (drafts[-1]["body"] if drafts else ""),
         clocks=clocks,
         today=now().date(), attachments=attachments, state=workflow.STATES[complaint["state"]],
         region=f"{desa.nama + ', ' if desa else ''}Kecamatan {kec.nama if kec else ''}",
@@ -111,7 +141,8 @@ def case_context(complaint: dict) -> dict:
         reasons=workflow.NOT_FIT_REASONS, sifat=SIFAT, delivery_means=handling.DELIVERY_MEANS,
         default_batas=default_batas, approved=approved,
         reply_html=handling.render_reply(approved[0] if approved else ""),
-        audit_rows=audit.for_complaint(db, cid), roles=users.ROLES,
+        audit_rows=audit.for_complaint(db, cid), access_lines=_access_lines(db, cid), roles=users.ROLES,
+        received_at=datetime.fromisoformat(complaint["received_at"]),
         rating=rating,
     )
 
@@ -221,10 +252,40 @@ def take(ref, step):
         return render_template("error.html", title="Langkah tidak dapat dilakukan", message=str(exc)), 409
     except handling.HandlingError as exc:
         context = case_context(load(ref))
+        if "body" in request.form:  # what the official typed stays in the box
+            context["draft_text"] = request.form["body"]
         return render_template("staff/case.html", error=str(exc), form=request.form, failed_step=step,
                                **context), 422
     flash(message)
     return redirect(url_for("case.show", ref=ref), 303)
+
+
+@bp.route("/<ref>/konsep/templat", methods=["POST"])
+@requires("lihat_pengaduan")
+def insert_template(ref):
+    """A reply template chosen without JavaScript: the page again, with what the official typed
+    kept and the template added after it. Nothing is saved; the draft is saved by its buttons."""
+    complaint = load(ref)
+    try:
+        workflow.check("simpan_konsep", complaint["state"], current_user.roles, actor_id=current_user.user.id,
+                       assignee_id=handling.current_assignee(get_db(), complaint["id"]))
+    except workflow.NotPermitted as exc:
+        return render_template("error.html", title="Akses ditolak", message=str(exc)), 403
+    except workflow.WrongState as exc:
+        return render_template("error.html", title="Langkah tidak dapat dilakukan", message=str(exc)), 409
+    templates = catalog().templates_for(complaint["category"])
+    chosen = params.whole_number(request.form, "templat", low=0, high=len(templates) - 1)
+    typed = request.form.get("body", "")
+    # Not logged again as a view: the official opened this page (logged) to get the form.
+    context = case_context(complaint)
+    if chosen is None:
+        context["draft_text"] = typed
+    else:
+        title, template = templates[chosen][0], templates[chosen][1].strip()
+        context["draft_text"] = f"{typed.rstrip()}\n\n{template}" if typed.strip() else template
+        context["template_note"] = (f"Templat \u201c{title}\u201d ditambahkan di akhir teks. "
+                                    "Teks belum disimpan; tekan \u201cSimpan konsep\u201d untuk menyimpannya.")
+    return render_template("staff/case.html", **context)
 
 
 @bp.route("/<ref>/jejak.csv")
