@@ -89,7 +89,7 @@ def test_seven_steps_in_the_browser(page, browser, live_server, session_smtp, ac
     kabid.get_by_label("Kabid Pelayanan Pendaftaran Penduduk").check()
     shot(kabid, "kabid-nota-dinas")
     kabid.get_by_role("button", name="Buat nota dinas").click()
-    expect(kabid.get_by_text(re.compile(r"Nota dinas nomor 400\.10/\d+/406\.011/\d{4}"))).to_be_visible()
+    expect(kabid.get_by_text(re.compile(r"Nota dinas nomor 400\.10/ND\.\d+/406\.011/\d{4}"))).to_be_visible()
 
     kadis = staff.login("kadis1")
     staff.open_case(kadis, code)

@@ -123,11 +123,14 @@ STEPS = {
     )
 }
 
+# The event that registers a complaint: its kind is the state it starts in.
+REGISTERED = INITIAL
+
 # The step history as office sentences: "<jabatan> <name> <what they did>." One entry per event
-# kind; "diterima" is the registration, by the operator (other channels) or by the citizen (web).
+# kind; REGISTERED is the registration, by the operator (other channels) or by the citizen (web).
 HISTORY = {
-    "diterima": "mencatat pengaduan yang masuk",
-    "diterima:" + CITIZEN: "mengirim pengaduan",
+    REGISTERED: "mencatat pengaduan yang masuk",
+    f"{REGISTERED}:{CITIZEN}": "mengirim pengaduan",
     "telaah_layak": "menelaah pengaduan: layak ditindaklanjuti",
     "telaah_tidak_layak": "menelaah pengaduan: tidak layak ditindaklanjuti",
     "minta_informasi": "meminta informasi tambahan kepada pengadu",

@@ -58,8 +58,8 @@ def _history_sentence(event: dict, person: dict) -> str:
     who = " ".join(part for part in (inbox.staff_title(role, person.get("jabatan")), person.get("display_name"))
                    if part) or workflow.ACTOR_LABELS[workflow.SYSTEM]
     kind = event["kind"]
-    if kind == "diterima":
-        what = workflow.HISTORY["diterima" if role != workflow.CITIZEN else f"diterima:{workflow.CITIZEN}"]
+    if kind == workflow.REGISTERED:
+        what = workflow.HISTORY[kind if role != workflow.CITIZEN else f"{kind}:{workflow.CITIZEN}"]
         # The registration's note is the channel it came through.
         return f"{who} {what}" + (f" melalui {event['note']}." if event["note"] else ".")
     what = workflow.HISTORY.get(kind) or (workflow.STEPS[kind].label.lower() if kind in workflow.STEPS else kind)
@@ -95,6 +95,7 @@ def case_context(complaint: dict) -> dict:
         e["at_dt"] = datetime.fromisoformat(e["at"])
         e["note"], e["body"] = text(e["note"]), text(e["body"])
         e["sentence"] = _history_sentence(e, names.get(e["actor_id"], {}))
+        e["registration"] = e["kind"] == workflow.REGISTERED
     nota = [file.nota_dinas] if file.nota_dinas else []
     tembusan = file.tembusan
     disposisi = file.disposisi
@@ -268,7 +269,7 @@ def insert_template(ref):
     complaint = load(ref)
     try:
         workflow.check("simpan_konsep", complaint["state"], current_user.roles, actor_id=current_user.user.id,
-                       assignee_id=handling.current_assignee(get_db(), complaint["id"]))
+                       assignee_id=record.current_assignee(get_db(), complaint["id"]))
     except workflow.NotPermitted as exc:
         return render_template("error.html", title="Akses ditolak", message=str(exc)), 403
     except workflow.WrongState as exc:
