@@ -94,7 +94,7 @@ def test_changing_the_password_needs_the_current_one_and_ends_the_other_sessions
 
 
 def test_a_session_ends_session_hours_after_sign_in_on_the_server(tmp_path, smtp):
-    app = create_app(conftest.test_config(tmp_path / "data", smtp.port) | {"SESSION_HOURS": 8})
+    app = create_app(conftest.portal_config(tmp_path / "data", smtp.port) | {"SESSION_HOURS": 8})
     database = connect(app.config["DATABASE"])
     make_user(database)
     client = app.test_client()
@@ -177,7 +177,7 @@ def test_a_guesser_is_slowed_down_but_the_owner_signs_in_at_once(portal_server, 
     assert owner.request("GET", INDEX)[0] == 200
 
     # The wait is kept in the database, so another process serving the portal enforces it too.
-    other = create_app(conftest.test_config(portal_server.data_dir, session_smtp.port) | {"LOGIN_DELAY_SECONDS": 60})
+    other = create_app(conftest.portal_config(portal_server.data_dir, session_smtp.port) | {"LOGIN_DELAY_SECONDS": 60})
     response = login(other.test_client(), environ_base={"REMOTE_ADDR": "127.0.0.2"})
     assert response.status_code == 429 and "Tunggu" in response.get_data(as_text=True)
     response = login(other.test_client(), environ_base={"REMOTE_ADDR": "127.0.0.4"})
@@ -200,7 +200,7 @@ def test_the_wait_doubles_after_five_failures_up_to_a_cap(db):
 
 @pytest.fixture
 def strict_app(tmp_path, smtp):
-    app = create_app(conftest.test_config(tmp_path / "data", smtp.port) | {"RATELIMIT_LOGIN": "3 per 15 minutes"})
+    app = create_app(conftest.portal_config(tmp_path / "data", smtp.port) | {"RATELIMIT_LOGIN": "3 per 15 minutes"})
     database = connect(app.config["DATABASE"])
     yield app, database
     database.close()

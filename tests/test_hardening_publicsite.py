@@ -136,7 +136,7 @@ def published(tree, tmp_path_factory, session_smtp):
     """Three public complaints with hostile text and disguised personal data, answered and
     published with the version the portal suggests; one more answered but not yet published."""
     tmp = tmp_path_factory.mktemp("portal")
-    app = create_app({**conftest.test_config(tmp / "data", session_smtp.port),
+    app = create_app({**conftest.portal_config(tmp / "data", session_smtp.port),
                       "PUBLIC_DATA_DIR": str(tree / "content" / "data" / "pengaduan")})
     db = connect(app.config["DATABASE"])
     catalog = catalog_module.load(ROOT / "content")

@@ -38,7 +38,7 @@ def holidays_csv(tmp_path) -> Path:
 
 @pytest.fixture
 def app(tmp_path, smtp, holidays_csv):
-    app = create_app({**conftest.test_config(tmp_path / "data", smtp.port), "HOLIDAYS_CSV": str(holidays_csv)})
+    app = create_app({**conftest.portal_config(tmp_path / "data", smtp.port), "HOLIDAYS_CSV": str(holidays_csv)})
     app.extensions["portal.clock"] = lambda: TODAY
     from portal.db import connect
     db = connect(app.config["DATABASE"])

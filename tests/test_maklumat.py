@@ -50,7 +50,7 @@ def content(tmp_path):
 
 @pytest.fixture
 def portal_app(tmp_path, smtp, content):
-    return create_app({**conftest.test_config(tmp_path / "data", smtp.port), "CONTENT_DIR": str(content)})
+    return create_app({**conftest.portal_config(tmp_path / "data", smtp.port), "CONTENT_DIR": str(content)})
 
 
 def staff(app, *roles_by_name):
@@ -190,7 +190,7 @@ def test_no_approval_without_the_date_it_was_set(portal_app, content):
 
 
 def test_production_refuses_to_publish_while_placeholders_remain(tmp_path, smtp, content):
-    app = create_app({**conftest.test_config(tmp_path / "data", smtp.port), "CONTENT_DIR": str(content),
+    app = create_app({**conftest.portal_config(tmp_path / "data", smtp.port), "CONTENT_DIR": str(content),
                       "PRODUCTION": True})
     db, _ = staff(app, ("kadis", ["kadis"]))
     client = app.test_client()

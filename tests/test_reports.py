@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from conftest import ROOT, VALID
-from conftest import test_config as portal_config
+from conftest import portal_config
 from portal import create_app
 from portal.db import prepare, write_transaction
 from portal.domain import (catalog as catalog_module, complaints, feedback, handling, regions, reports, tracking,

@@ -77,7 +77,7 @@ def test_missing_answer_keeps_the_code_unspent(client, db):
 
 @pytest.fixture
 def strict_app(tmp_path, smtp):
-    return create_app({**conftest.test_config(tmp_path / "data", smtp.port), "RATELIMIT_SUBMIT": "3 per hour"})
+    return create_app({**conftest.portal_config(tmp_path / "data", smtp.port), "RATELIMIT_SUBMIT": "3 per hour"})
 
 
 def test_flood_of_guessed_codes_is_refused_but_real_respondents_are_not(strict_app):

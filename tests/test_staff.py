@@ -173,7 +173,7 @@ def test_password_change_signs_out_other_sessions(app, db):
 
 @pytest.fixture
 def strict_login_app(tmp_path, smtp):
-    app = create_app(conftest.test_config(tmp_path / "data", smtp.port) | {"RATELIMIT_LOGIN": "3 per 15 minutes"})
+    app = create_app(conftest.portal_config(tmp_path / "data", smtp.port) | {"RATELIMIT_LOGIN": "3 per 15 minutes"})
     database = connect(app.config["DATABASE"])
     yield app, database
     database.close()
