@@ -137,11 +137,14 @@ def wib() -> datetime:
 
 
 def make_staff(db, accounts=None, *, jabatan=None, now=None) -> dict[str, int]:
-    """Staff accounts; user name -> id. Default: one account per role, named after its role.
-    `accounts` maps user names to their roles. Display name "Petugas <name>", password PASSWORD,
-    jabatan from `jabatan` (name -> text) or else JABATAN for the account's first role."""
+    """Staff accounts; user name -> id. `accounts` maps user names to their roles, or lists
+    roles that each get one account named after the role (default: every role). Display name
+    "Petugas <name>", password PASSWORD, jabatan from `jabatan` (name -> text) or else JABATAN
+    for the account's first role."""
     from portal.domain import users
-    accounts = accounts or {role: [role] for role in users.ROLES}
+    accounts = accounts or users.ROLES
+    if not isinstance(accounts, dict):
+        accounts = {role: [role] for role in accounts}
     jabatan = jabatan or {}
     return {name: users.create_user(db, name, PASSWORD, display_name=f"Petugas {name}", roles=list(roles),
                                     jabatan=jabatan.get(name, JABATAN.get(list(roles)[0])), now=now or wib())
