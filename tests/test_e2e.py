@@ -188,7 +188,7 @@ def test_site_home_page_is_served_at_root(phone, live_server):
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Dinas Kependudukan")
 
 
-CRAWL_PASSWORD = "kata-sandi-jelajah-1"
+CRAWL_PASSWORD = "pintu-biru-kantor-7"
 CRAWL_ROLES = ("operator", "kabid", "kadis", "pejabat", "admin", "data")
 
 
