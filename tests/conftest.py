@@ -142,7 +142,7 @@ def make_staff(db, accounts=None, *, jabatan=None, now=None) -> dict[str, int]:
     "Petugas <name>", password PASSWORD, jabatan from `jabatan` (name -> text) or else JABATAN
     for the account's first role."""
     from portal.domain import users
-    accounts = accounts or users.ROLES
+    accounts = accounts or list(users.ROLES)
     if not isinstance(accounts, dict):
         accounts = {role: [role] for role in accounts}
     jabatan = jabatan or {}

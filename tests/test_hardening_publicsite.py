@@ -38,7 +38,7 @@ from portal import create_app
 from portal.db import connect
 from portal.domain import catalog as catalog_module, complaints, handling, publication, users
 from portal.domain.calendar import Calendar
-from test_case_web import PASSWORD, login, token
+from conftest import PASSWORD, login, token
 
 NOW = datetime(2026, 6, 1, 9, 0)
 INVISIBLE = {"U+200B": "\u200b", "U+200C": "\u200c", "U+200D": "\u200d", "U+2060": "\u2060",
