@@ -6,7 +6,6 @@ import logging
 import sqlite3
 import time
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import click
 import tenacity
@@ -26,7 +25,8 @@ def _db():
 
 
 def _now() -> datetime:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).replace(microsecond=0)
+    from .web import now  # the app's one clock (a fixed time when a test sets one)
+    return now()
 
 
 @click.command("migrate")

@@ -12,7 +12,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -70,7 +72,7 @@ def smtp():
     server.stop()
 
 
-def test_config(data_dir, mail_port) -> dict:
+def portal_config(data_dir, mail_port) -> dict:
     return {
         "TESTING": True, "MAIL_SUPPRESS_SEND": False, "DATA_DIR": str(data_dir), "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": mail_port,
         "MAIL_DEFAULT_SENDER": "pengaduan@contoh.id", "RATELIMIT_SUBMIT": "1000 per hour",
@@ -82,7 +84,7 @@ def test_config(data_dir, mail_port) -> dict:
 
 @pytest.fixture
 def app(tmp_path, smtp):
-    return create_app(test_config(tmp_path / "data", smtp.port))
+    return create_app(portal_config(tmp_path / "data", smtp.port))
 
 
 @pytest.fixture
@@ -100,11 +102,59 @@ def db(app):
 
 @pytest.fixture
 def csrf(client):
-    """Fetch a page and return its CSRF token, as a browser would have it."""
-    def token(path="/pengaduan/"):
-        html = client.get(path).get_data(as_text=True)
-        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    return token
+    """The CSRF token of a page of this client (default: the complaint form)."""
+    return lambda path="/pengaduan/": token(client, path)
+
+
+# ---------------------------------------------------------------- staff accounts and sign-in
+
+LOGIN = "/pengaduan/staf/masuk"
+PASSWORD = "kata-sandi-panjang-1"  # every test account's password, unless a test says otherwise
+JABATAN = {"pejabat": "Kabid Pelayanan Pendaftaran Penduduk",
+           "kadis": "Kepala Dinas Kependudukan dan Pencatatan Sipil"}
+_CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def token(client, path=LOGIN, **kwargs) -> str:
+    """The CSRF token a browser showing `path` would send (the sign-in page opens for anyone).
+    `kwargs` go to the request, e.g. environ_base for the client's address."""
+    return _CSRF_FIELD.search(client.get(path, **kwargs).get_data(as_text=True)).group(1)
+
+
+def login(client, username, password=PASSWORD, *, expect: int | None = 302, **kwargs):
+    """Sign in through the sign-in form and return the response. It must answer `expect`
+    (302: signed in; give 200 or 429 for a refusal, None to check nothing yourself)."""
+    response = client.post(LOGIN, data={"username": username, "password": password,
+                                        "csrf_token": token(client, LOGIN, **kwargs)}, **kwargs)
+    if expect is not None:
+        assert response.status_code == expect, response.get_data(as_text=True)[:2000]
+    return response
+
+
+def wib() -> datetime:
+    """Now, in the office's time zone (Asia/Jakarta), to the second."""
+    return datetime.now(ZoneInfo("Asia/Jakarta")).replace(microsecond=0)
+
+
+def make_staff(db, accounts=None, *, jabatan=None, now=None) -> dict[str, int]:
+    """Staff accounts; user name -> id. `accounts` maps user names to their roles, or lists
+    roles that each get one account named after the role (default: every role). Display name
+    "Petugas <name>", password PASSWORD, jabatan from `jabatan` (name -> text) or else JABATAN
+    for the account's first role."""
+    from portal.domain import users
+    accounts = accounts or list(users.ROLES)
+    if not isinstance(accounts, dict):
+        accounts = {role: [role] for role in accounts}
+    jabatan = jabatan or {}
+    return {name: users.create_user(db, name, PASSWORD, display_name=f"Petugas {name}", roles=list(roles),
+                                    jabatan=jabatan.get(name, JABATAN.get(list(roles)[0])), now=now or wib())
+            for name, roles in accounts.items()}
+
+
+@pytest.fixture
+def staff(db):
+    """One account per role (user name = role), each holding only that role; name -> id."""
+    return make_staff(db)
 
 
 def photo_bytes(fmt="JPEG", with_gps=True) -> bytes:

@@ -4,20 +4,18 @@ session expiry."""
 
 import re
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 import conftest
-from conftest import VALID
+from conftest import LOGIN, PASSWORD, VALID, login, token, wib
 from portal import create_app
 from portal.db import connect
 from portal.domain import policy, users
 
 WIB = ZoneInfo("Asia/Jakarta")
-PASSWORD = "kata-sandi-panjang"
-LOGIN = "/pengaduan/staf/masuk"
 INDEX = "/pengaduan/staf/"
 CHANGE = "/pengaduan/staf/kata-sandi"
 ADMIN = "/pengaduan/staf/admin/"
@@ -33,19 +31,6 @@ ROUTES = [
 ]
 
 
-def wib() -> datetime:
-    return datetime.now(WIB)
-
-
-def token(client, path=LOGIN):
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-
-
-def login(client, username, password=PASSWORD):
-    return client.post(LOGIN, data={"username": username, "password": password, "csrf_token": token(client)})
-
-
 def goes_to_login(response):
     return response.status_code == 302 and response.headers["Location"].startswith(LOGIN)
 
@@ -57,15 +42,6 @@ def post(client, path, data=None, *, page=INDEX):
 
 def audit_rows(db, action):
     return db.execute("SELECT actor_id, detail FROM audit_log WHERE action = ?", [action]).fetchall()
-
-
-@pytest.fixture
-def staff(db):
-    """One account per role, each holding only that role; a kadis and pejabat with a jabatan."""
-    return {role: users.create_user(db, role, PASSWORD, display_name=f"Petugas {role}", roles=[role], now=wib(),
-                                    jabatan={"pejabat": "Kabid Pelayanan Pendaftaran Penduduk",
-                                             "kadis": "Kepala Dinas"}.get(role))
-            for role in ROLES}
 
 
 @pytest.fixture
@@ -230,7 +206,7 @@ def test_deactivation_ends_the_users_sessions_at_once(app, admin_client, db, sta
     response = post(admin_client, ADMIN + "akun/operator/nonaktifkan")
     assert response.status_code == 303
     assert goes_to_login(victim.get(INDEX))
-    assert login(app.test_client(), "operator").status_code == 200  # sign-in refused
+    login(app.test_client(), "operator", expect=200)  # sign-in refused
     assert "Nonaktif" in admin_client.get(ADMIN).get_data(as_text=True)
     assert audit_rows(db, "nonaktifkan") == [(staff["admin"], f"akun {staff['operator']}: operator, "
                                                               "akun dinonaktifkan; semua sesi diakhiri")]
@@ -337,24 +313,26 @@ def test_a_grant_form_with_a_bad_date_is_explained(admin_client, db, staff):
 
 
 def test_an_acting_role_lapses_in_the_open_session_when_the_period_ends(app, client, db, staff):
-    """A pejabat made Plh Kadis until two seconds from now may take a kadis step (the refusal,
-    if any, is about the complaint's state: 409), and once the period is over the same session
-    is refused the step (403) without signing in again."""
+    """A pejabat made Plh Kadis until one hour from now may take a kadis step (the refusal, if
+    any, is about the complaint's state: 409), and once the period is over (the portal's clock
+    moved on two hours) the same session is refused the step (403) without signing in again."""
     client.post("/pengaduan/", data={**VALID, "csrf_token": token(client, "/pengaduan/")},
                 content_type="multipart/form-data")
     ref = db.execute("SELECT ref FROM complaints").fetchone()[0]
     now = wib()
-    users.grant_acting(db, staff["pejabat"], "kadis", now - timedelta(minutes=1), now + timedelta(seconds=2),
+    users.grant_acting(db, staff["pejabat"], "kadis", now - timedelta(minutes=1), now + timedelta(hours=1),
                        by=staff["admin"], now=now)
+    app.extensions["portal.clock"] = lambda: now
     login(client, "pejabat")
     page = f"/pengaduan/staf/p/{ref}"
     disposisi = {"pejabat_id": str(staff["pejabat"]), "instruksi": "Tindak lanjuti.", "batas": "2099-01-01"}
     assert post(client, page + "/langkah/disposisi", disposisi, page=page).status_code == 409
-    time.sleep(3)
+    later = now + timedelta(hours=2)
+    app.extensions["portal.clock"] = lambda: later
     response = post(client, page + "/langkah/disposisi", disposisi, page=page)
     assert response.status_code == 403
     assert "tidak berwenang" in response.get_data(as_text=True)
-    assert users.roles_of(db, staff["pejabat"], wib()) == {"pejabat"}
+    assert users.roles_of(db, staff["pejabat"], later) == {"pejabat"}
 
 
 # ---------------------------------------------------------------- session expiry
@@ -371,7 +349,7 @@ def aged_session_cookie(app, client, hours: float) -> None:
 
 
 def test_a_staff_session_older_than_session_hours_is_refused(tmp_path, smtp):
-    app = create_app(conftest.test_config(tmp_path / "data", smtp.port) | {"SESSION_HOURS": 8})
+    app = create_app(conftest.portal_config(tmp_path / "data", smtp.port) | {"SESSION_HOURS": 8})
     database = connect(app.config["DATABASE"])
     users.create_user(database, "ani", PASSWORD, display_name="Ani", roles=["operator"], now=wib())
     database.close()
@@ -386,7 +364,7 @@ def test_a_staff_session_older_than_session_hours_is_refused(tmp_path, smtp):
 
 
 def test_admin_sets_the_digest_address(tmp_path, smtp):
-    app = create_app(conftest.test_config(tmp_path / "data", smtp.port))
+    app = create_app(conftest.portal_config(tmp_path / "data", smtp.port))
     database = connect(app.config["DATABASE"])
     users.create_user(database, "boss", PASSWORD, display_name="Boss", roles=["admin"], now=wib())
     ani = users.create_user(database, "ani", PASSWORD, display_name="Ani", roles=["operator"], now=wib())

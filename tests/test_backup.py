@@ -150,9 +150,9 @@ def test_restore_refuses_a_data_dir_that_holds_data_unless_forced(app, filed_bac
 
 
 def test_restore_into_a_freshly_started_data_dir_needs_no_force(app, filed_backup, tmp_path, smtp):
-    from conftest import test_config
+    from conftest import portal_config
     from portal import create_app
-    fresh_app = create_app(test_config(tmp_path / "fresh", smtp.port))  # empty database and a new key
+    fresh_app = create_app(portal_config(tmp_path / "fresh", smtp.port))  # empty database and a new key
     own_key = (tmp_path / "fresh" / "secret_key").read_text()
     result = fresh_app.test_cli_runner().invoke(args=["restore", str(filed_backup.path)])
     assert result.exit_code == 0, result.output

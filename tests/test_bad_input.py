@@ -129,7 +129,7 @@ def test_more_than_three_attachments_are_refused(app, client, csrf, db):
 @pytest.fixture
 def small_app(tmp_path, smtp):
     """A portal that accepts attachments of at most 1 MB (so requests of at most 4 MB)."""
-    app = create_app(conftest.test_config(tmp_path / "kecil", smtp.port) | {"MAX_FILE_MB": 1})
+    app = create_app(conftest.portal_config(tmp_path / "kecil", smtp.port) | {"MAX_FILE_MB": 1})
     assert app.config["MAX_CONTENT_LENGTH"] == 4 * 1024 * 1024
     database = connect(app.config["DATABASE"])
     yield app, app.test_client(), database
@@ -277,7 +277,7 @@ def test_markup_in_an_accepted_complaint_is_text_on_the_tracking_page(client, cs
 # ---------------------------------------------------------------- rate limit
 
 def test_third_submission_in_an_hour_is_refused(tmp_path, smtp):
-    app = create_app(conftest.test_config(tmp_path / "data", smtp.port) | {"RATELIMIT_SUBMIT": "2 per hour"})
+    app = create_app(conftest.portal_config(tmp_path / "data", smtp.port) | {"RATELIMIT_SUBMIT": "2 per hour"})
     client = app.test_client()
     db = connect(app.config["DATABASE"])
     try:

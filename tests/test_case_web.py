@@ -2,43 +2,21 @@
 staff action refused to every other role, to anonymous visitors and from every wrong state
 (generated from the workflow table, so a new transition is covered without a new test)."""
 
-import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
-from conftest import ROOT, VALID
-from portal.domain import catalog as catalog_module, users, workflow
+from conftest import ROOT, VALID, login, token
+from portal.domain import catalog as catalog_module, workflow
 
-PASSWORD = "kata-sandi-panjang"
 ROLES = ("operator", "kabid", "kadis", "pejabat", "admin")
 STAFF_STEPS = [s for s in workflow.STEPS.values() if set(s.roles) - {workflow.CITIZEN, workflow.SYSTEM}]
 ACTIONS = [(s.code, s) for s in STAFF_STEPS] + [(edit, workflow.STEPS[step]) for edit, step in workflow.EDITS.items()]
 
 
 @pytest.fixture
-def staff(db):
-    ids = {role: users.create_user(db, role, PASSWORD, display_name=f"Petugas {role}", roles=[role],
-                                   jabatan="Kabid Pelayanan Pendaftaran Penduduk" if role == "pejabat" else None,
-                                   now=datetime.now()) for role in ROLES}
-    return ids
-
-
 def first_nota_dinas() -> str:
     return catalog_module.load(ROOT / "content").office.nomor_nota_dinas.format(seq=1, year=date.today().year)
-
-
-def login(client, username):
-    client.post("/pengaduan/staf/keluar", data={"csrf_token": token(client, "/pengaduan/staf/masuk")})
-    page = client.get("/pengaduan/staf/masuk").get_data(as_text=True)
-    t = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/pengaduan/staf/masuk", data={"username": username, "password": PASSWORD, "csrf_token": t})
-    assert response.status_code == 302, response.get_data(as_text=True)
-
-
-def token(client, path="/pengaduan/"):
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
 @pytest.fixture

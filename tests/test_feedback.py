@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from portal.domain import handling
-from test_case_web import act, form_for, login, staff  # noqa: F401  (fixtures)
+from conftest import login
+from test_case_web import act, form_for
 from conftest import VALID
 
 NOW = datetime.now()

@@ -142,19 +142,53 @@ def test_audit_tables_refuse_update_and_delete(db, tmp_path, people):
             db.execute(sql)
 
 
-CONCURRENT_APPROVAL = """
+# Each worker prints "start <ns>" just before its work and "end <ns>" after it, on a clock that
+# all processes share (CLOCK_MONOTONIC).
+WORKER_CLOCK = """
+import time
+def mark(what):
+    print(what, time.monotonic_ns(), flush=True)
+"""
+
+CONCURRENT_APPROVAL = WORKER_CLOCK + """
 import sys, datetime
 from portal.db import connect
 from portal.domain import catalog, handling, workflow
 db = connect(sys.argv[1])
 c = catalog.load(sys.argv[3])
+mark("start")
 try:
     handling.approve(db, int(sys.argv[2]), handling.Actor(int(sys.argv[4]), frozenset({"kadis"})),
                      datetime.datetime(2026, 11, 2, 10), catalog=c)
     print("ok")
 except workflow.StepNotAllowed as exc:
     print("refused:", exc)
+mark("end")
 """
+
+
+def run_overlapping(db_path: str, commands: list[list[str]]) -> list[list[str]]:
+    """Run the workers so that they are provably in flight together; each one's output lines.
+
+    The test holds the database's write lock until every worker has printed "start", so none
+    can finish its write before all have begun: the number of workers in flight reaches their
+    count. Their start/end marks, taken on one clock, must show the same overlap."""
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT) for cmd in commands]
+    try:
+        starts = [p.stdout.readline().split() for p in procs]
+        in_flight = sum(1 for line, p in zip(starts, procs) if line[:1] == ["start"] and p.poll() is None)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    outputs = [[" ".join(line)] + p.communicate(timeout=60)[0].splitlines() for line, p in zip(starts, procs)]
+    assert in_flight == len(commands), outputs
+    def is_mark(line):
+        return line.split()[:1] in (["start"], ["end"])
+    marks = [dict(line.split() for line in out if is_mark(line)) for out in outputs]
+    assert max(int(m["start"]) for m in marks) < min(int(m["end"]) for m in marks), "the workers did not overlap"
+    return [[line for line in out if not is_mark(line)] for out in outputs]
 
 
 def test_two_concurrent_approvals_leave_one_transition(db, tmp_path, people):
@@ -162,9 +196,8 @@ def test_two_concurrent_approvals_leave_one_transition(db, tmp_path, people):
     through_disposisi(db, cid, people)
     handling.submit_draft(db, cid, people["pejabat"], NOW, body="Tanggapan.")
     args = [db.path, str(cid), str(ROOT / "content"), str(people["kadis"].id)]
-    procs = [subprocess.Popen([sys.executable, "-c", CONCURRENT_APPROVAL, *args], stdout=subprocess.PIPE,
-                              text=True, cwd=ROOT) for _ in range(2)]
-    outputs = sorted(p.communicate(timeout=60)[0].strip() for p in procs)
+    outputs = sorted(out[0] for out in run_overlapping(
+        db.path, [[sys.executable, "-c", CONCURRENT_APPROVAL, *args] for _ in range(2)]))
     assert outputs[0] == "ok" and outputs[1].startswith("refused:")
     check = connect(db.path)
     assert check.execute("SELECT count(*) FROM events WHERE kind = 'setujui'").fetchone()[0] == 1
@@ -175,20 +208,21 @@ def test_concurrent_nota_dinas_get_consecutive_numbers(db, tmp_path, people):
     ids = [file(db, tmp_path) for _ in range(6)]
     for cid in ids:
         handling.telaah_fit(db, cid, people["ops"], NOW)
-    script = """
+    script = WORKER_CLOCK + """
 import sys, datetime
 from portal.db import connect
 from portal.domain import catalog, handling
 db = connect(sys.argv[1]); c = catalog.load(sys.argv[2])
+mark("start")
 for cid in sys.argv[4:]:
     print(handling.create_nota_dinas(db, int(cid), handling.Actor(int(sys.argv[3]), frozenset({"operator"})),
           datetime.datetime(2026, 11, 3, 9), catalog=c, sifat="Biasa", hal="h", ringkasan="r", telaah="t",
           tembusan=[int(sys.argv[3])]))
+mark("end")
 """
-    procs = [subprocess.Popen([sys.executable, "-c", script, db.path, str(ROOT / "content"), str(people["ops"].id),
-                               *map(str, part)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-             for part in (ids[:3], ids[3:])]
-    numbers = [line for p in procs for line in p.communicate(timeout=60)[0].split()]
+    outputs = run_overlapping(db.path, [[sys.executable, "-c", script, db.path, str(ROOT / "content"),
+                                         str(people["ops"].id), *map(str, part)] for part in (ids[:3], ids[3:])])
+    numbers = [line for out in outputs for line in out]
     issued = {CATALOG.office.nomor_nota_dinas.format(seq=seq, year=2026): seq for seq in range(1, 7)}
     seqs = sorted(issued[n] for n in numbers)
     assert seqs == [1, 2, 3, 4, 5, 6]

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 import conftest
-from conftest import VALID
+from conftest import VALID, token
 from portal import create_app
 from portal.db import connect
 from portal.domain import users
@@ -34,14 +34,9 @@ def wib() -> datetime:
     return datetime.now(WIB)
 
 
-def token(client, path=LOGIN, **kwargs):
-    page = client.get(path, **kwargs).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-
-
 def login(client, username=NAME[0], password=GOOD, **kwargs):
-    return client.post(LOGIN, data={"username": username, "password": password,
-                                    "csrf_token": token(client, **kwargs)}, **kwargs)
+    "conftest's sign-in, as this file's account unless told otherwise; the caller checks the answer."
+    return conftest.login(client, username, password, expect=None, **kwargs)
 
 
 def post(client, path, data, page=INDEX):
@@ -94,7 +89,7 @@ def test_changing_the_password_needs_the_current_one_and_ends_the_other_sessions
 
 
 def test_a_session_ends_session_hours_after_sign_in_on_the_server(tmp_path, smtp):
-    app = create_app(conftest.test_config(tmp_path / "data", smtp.port) | {"SESSION_HOURS": 8})
+    app = create_app(conftest.portal_config(tmp_path / "data", smtp.port) | {"SESSION_HOURS": 8})
     database = connect(app.config["DATABASE"])
     make_user(database)
     client = app.test_client()
@@ -177,7 +172,7 @@ def test_a_guesser_is_slowed_down_but_the_owner_signs_in_at_once(portal_server, 
     assert owner.request("GET", INDEX)[0] == 200
 
     # The wait is kept in the database, so another process serving the portal enforces it too.
-    other = create_app(conftest.test_config(portal_server.data_dir, session_smtp.port) | {"LOGIN_DELAY_SECONDS": 60})
+    other = create_app(conftest.portal_config(portal_server.data_dir, session_smtp.port) | {"LOGIN_DELAY_SECONDS": 60})
     response = login(other.test_client(), environ_base={"REMOTE_ADDR": "127.0.0.2"})
     assert response.status_code == 429 and "Tunggu" in response.get_data(as_text=True)
     response = login(other.test_client(), environ_base={"REMOTE_ADDR": "127.0.0.4"})
@@ -200,7 +195,7 @@ def test_the_wait_doubles_after_five_failures_up_to_a_cap(db):
 
 @pytest.fixture
 def strict_app(tmp_path, smtp):
-    app = create_app(conftest.test_config(tmp_path / "data", smtp.port) | {"RATELIMIT_LOGIN": "3 per 15 minutes"})
+    app = create_app(conftest.portal_config(tmp_path / "data", smtp.port) | {"RATELIMIT_LOGIN": "3 per 15 minutes"})
     database = connect(app.config["DATABASE"])
     yield app, database
     database.close()

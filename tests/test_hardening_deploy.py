@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import VALID, photo_bytes
-from conftest import test_config as portal_config  # imported under another name: not a test
+from conftest import portal_config
 from portal import create_app
 from portal.domain import backup
 

@@ -221,7 +221,8 @@ from datetime import timedelta  # noqa: E402
 
 from conftest import ROOT, VALID, table_counts  # noqa: E402
 from portal.domain import feedback, users  # noqa: E402
-from test_case_web import act, form_for, login, staff  # noqa: E402,F401  (fixture)
+from conftest import login  # noqa: E402
+from test_case_web import act, form_for  # noqa: E402
 from test_feedback import answered, rating_link  # noqa: E402,F401  (fixture)
 
 HUGE = "99999999999999999999"

@@ -38,7 +38,7 @@ from portal import create_app
 from portal.db import connect
 from portal.domain import catalog as catalog_module, complaints, handling, publication, users
 from portal.domain.calendar import Calendar
-from test_case_web import PASSWORD, login, token
+from conftest import PASSWORD, login, token
 
 NOW = datetime(2026, 6, 1, 9, 0)
 INVISIBLE = {"U+200B": "\u200b", "U+200C": "\u200c", "U+200D": "\u200d", "U+2060": "\u2060",
@@ -136,7 +136,7 @@ def published(tree, tmp_path_factory, session_smtp):
     """Three public complaints with hostile text and disguised personal data, answered and
     published with the version the portal suggests; one more answered but not yet published."""
     tmp = tmp_path_factory.mktemp("portal")
-    app = create_app({**conftest.test_config(tmp / "data", session_smtp.port),
+    app = create_app({**conftest.portal_config(tmp / "data", session_smtp.port),
                       "PUBLIC_DATA_DIR": str(tree / "content" / "data" / "pengaduan")})
     db = connect(app.config["DATABASE"])
     catalog = catalog_module.load(ROOT / "content")

@@ -5,7 +5,6 @@ and the calendar counts them."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,12 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import conftest
+from conftest import PASSWORD, login, token
 from portal import create_app
 from portal.domain import complaints, deadlines, hari_libur, users
 from portal.web import calendar, catalog
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "kata-sandi-panjang-1"
 TODAY = datetime(2026, 12, 10, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 NEXT = TODAY.year + 1
 # Two of the SKB's cuti bersama for the next year, as the administrator types them.
@@ -38,7 +37,7 @@ def holidays_csv(tmp_path) -> Path:
 
 @pytest.fixture
 def app(tmp_path, smtp, holidays_csv):
-    app = create_app({**conftest.test_config(tmp_path / "data", smtp.port), "HOLIDAYS_CSV": str(holidays_csv)})
+    app = create_app({**conftest.portal_config(tmp_path / "data", smtp.port), "HOLIDAYS_CSV": str(holidays_csv)})
     app.extensions["portal.clock"] = lambda: TODAY
     from portal.db import connect
     db = connect(app.config["DATABASE"])
@@ -51,17 +50,6 @@ def app(tmp_path, smtp, holidays_csv):
         complaints.file_complaint(db, new, [], catalog=catalog(), calendar=calendar(),
                                   upload_dir=app.config["UPLOAD_DIR"], now=TODAY, base_url="http://x")
     return app
-
-
-def login(client, name):
-    page = client.get("/pengaduan/staf/masuk").get_data(as_text=True)
-    t = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    assert client.post("/pengaduan/staf/masuk", data={"username": name, "password": PASSWORD,
-                                                     "csrf_token": t}).status_code == 302
-
-
-def csrf(client, path):
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
 
 
 def pages(app) -> dict[str, str]:
@@ -92,7 +80,7 @@ def test_a_december_deadline_in_the_next_year_is_warned_about_until_the_skb_is_e
 
     client = app.test_client()
     login(client, "admin")
-    response = client.post("/pengaduan/staf/hari-libur", data={"csrf_token": csrf(client, "/pengaduan/staf/hari-libur"),
+    response = client.post("/pengaduan/staf/hari-libur", data={"csrf_token": token(client, "/pengaduan/staf/hari-libur"),
                                                                 **form(SKB_ROWS)}, follow_redirects=True)
     assert "2 tanggal ditambahkan" in response.get_data(as_text=True)
     for where, page in pages(app).items():
@@ -123,7 +111,7 @@ def test_bad_rows_are_refused_and_change_nothing(app, holidays_csv, rows, messag
     before = holidays_csv.read_bytes()
     client = app.test_client()
     login(client, "admin")
-    response = client.post("/pengaduan/staf/hari-libur", data={"csrf_token": csrf(client, "/pengaduan/staf/hari-libur"),
+    response = client.post("/pengaduan/staf/hari-libur", data={"csrf_token": token(client, "/pengaduan/staf/hari-libur"),
                                                                 **form(rows)})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True) and "Belum ada tanggal yang disimpan" in response.get_data(as_text=True)
@@ -135,8 +123,7 @@ def test_only_the_administrator_edits_the_list(app, holidays_csv):
     client = app.test_client()
     login(client, "operator")
     assert client.get("/pengaduan/staf/hari-libur").status_code == 403
-    token = csrf(client, "/pengaduan/staf/dasbor")
-    assert client.post("/pengaduan/staf/hari-libur", data={"csrf_token": token, **form(SKB_ROWS)}).status_code == 403
+    assert client.post("/pengaduan/staf/hari-libur", data={"csrf_token": token(client, "/pengaduan/staf/dasbor"), **form(SKB_ROWS)}).status_code == 403
     assert holidays_csv.read_bytes() == before
 
 

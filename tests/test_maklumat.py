@@ -8,7 +8,6 @@ import io
 import logging
 import re
 import shutil
-from datetime import datetime
 from pathlib import Path
 
 import pypdf
@@ -16,15 +15,14 @@ import pytest
 from PIL import Image
 
 import conftest
+from conftest import JABATAN, login, make_staff
 from portal import create_app
 from portal.domain import maklumat as domain
-from portal.domain import users
 from portal.domain.errors import DataError
 from portal.publish import maklumat as generator
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "kata-sandi-panjang-1"
-KADIS_JABATAN = "Kepala Dinas Kependudukan dan Pencatatan Sipil"
+KADIS_JABATAN = JABATAN["kadis"]
 STATEMENT = "kami menyatakan sanggup menyelenggarakan pelayanan sesuai standar pelayanan"
 
 
@@ -50,24 +48,14 @@ def content(tmp_path):
 
 @pytest.fixture
 def portal_app(tmp_path, smtp, content):
-    return create_app({**conftest.test_config(tmp_path / "data", smtp.port), "CONTENT_DIR": str(content)})
+    return create_app({**conftest.portal_config(tmp_path / "data", smtp.port), "CONTENT_DIR": str(content)})
 
 
-def staff(app, *roles_by_name):
+def staff(app, *roles):
+    "One account per role (conftest.make_staff) in this app's database."
     from portal.db import connect
     db = connect(app.config["DATABASE"])
-    ids = {}
-    for name, roles in roles_by_name:
-        ids[name] = users.create_user(db, name, PASSWORD, display_name=f"Ibu {name.title()}", roles=roles,
-                                      now=datetime.now(), jabatan=KADIS_JABATAN if "kadis" in roles else None)
-    return db, ids
-
-
-def login(client, username):
-    page = client.get("/pengaduan/staf/masuk").get_data(as_text=True)
-    t = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    assert client.post("/pengaduan/staf/masuk", data={"username": username, "password": PASSWORD,
-                                                     "csrf_token": t}).status_code == 302
+    return db, make_staff(db, roles)
 
 
 def approval_form(client) -> dict:
@@ -117,7 +105,7 @@ def test_without_approval_the_maklumat_is_absent(content, caplog):
 
 
 def test_kadis_approval_publishes_and_a_changed_text_withdraws_it(portal_app, content, caplog):
-    db, ids = staff(portal_app, ("operator", ["operator"]), ("kadis", ["kadis"]))
+    db, ids = staff(portal_app, "operator", "kadis")
     scan = content / "data" / "maklumat" / "maklumat-2026.png"
     scan.parent.mkdir()
     Image.new("RGB", (40, 60), "white").save(scan)
@@ -168,7 +156,7 @@ def test_kadis_approval_publishes_and_a_changed_text_withdraws_it(portal_app, co
 
 
 def test_a_page_opened_before_a_change_cannot_approve_the_new_text(portal_app, content):
-    db, _ = staff(portal_app, ("kadis", ["kadis"]))
+    db, _ = staff(portal_app, "kadis")
     client = portal_app.test_client()
     login(client, "kadis")
     form = approval_form(client)
@@ -179,7 +167,7 @@ def test_a_page_opened_before_a_change_cannot_approve_the_new_text(portal_app, c
 
 
 def test_no_approval_without_the_date_it_was_set(portal_app, content):
-    db, _ = staff(portal_app, ("kadis", ["kadis"]))
+    db, _ = staff(portal_app, "kadis")
     edit(content, "tanggal: 2026-11-02", "tanggal: null")
     client = portal_app.test_client()
     login(client, "kadis")
@@ -190,9 +178,9 @@ def test_no_approval_without_the_date_it_was_set(portal_app, content):
 
 
 def test_production_refuses_to_publish_while_placeholders_remain(tmp_path, smtp, content):
-    app = create_app({**conftest.test_config(tmp_path / "data", smtp.port), "CONTENT_DIR": str(content),
+    app = create_app({**conftest.portal_config(tmp_path / "data", smtp.port), "CONTENT_DIR": str(content),
                       "PRODUCTION": True})
-    db, _ = staff(app, ("kadis", ["kadis"]))
+    db, _ = staff(app, "kadis")
     client = app.test_client()
     login(client, "kadis")
     page = client.post("/pengaduan/staf/maklumat/setujui", data=approval_form(client),

@@ -279,11 +279,11 @@ def test_csp_rendering_refuses_what_a_hash_cannot_allow(tmp_path):
 
 
 def test_rate_limits_count_the_forwarded_client_only_when_trusted(tmp_path, smtp):
-    from conftest import test_config
+    from conftest import portal_config
     from portal import create_app
 
     def lookups(trusted: int) -> list[int]:
-        app = create_app({**test_config(tmp_path / f"d{trusted}", smtp.port), "RATELIMIT_TRACK": "2 per hour",
+        app = create_app({**portal_config(tmp_path / f"d{trusted}", smtp.port), "RATELIMIT_TRACK": "2 per hour",
                           "TRUSTED_PROXIES": trusted})
         client = app.test_client()
         html = client.get("/pengaduan/lacak").get_data(as_text=True)

@@ -12,12 +12,10 @@ import pytest
 from flask import url_for
 
 import conftest
-from conftest import VALID, photo_bytes
+from conftest import LOGIN, PASSWORD, VALID, login, make_staff, photo_bytes, token
 from portal.domain import handling, policy, tracking, users
 
 WIB = ZoneInfo("Asia/Jakarta")
-PASSWORD = "kata-sandi-panjang"
-LOGIN = "/pengaduan/staf/masuk"
 INDEX = "/pengaduan/staf/"
 
 # What identifies the complainant of the complaint below, in every form it is shown.
@@ -31,18 +29,6 @@ def wib() -> datetime:
     return datetime.now(WIB).replace(microsecond=0)
 
 
-def token(client, path=LOGIN):
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-
-
-def login(client, username):
-    client.post("/pengaduan/staf/keluar", data={"csrf_token": token(client)})
-    response = client.post(LOGIN, data={"username": username, "password": PASSWORD, "csrf_token": token(client)})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return response
-
-
 def post(client, path, data, page):
     return client.post(path, data={**data, "csrf_token": token(client, page)})
 
@@ -51,13 +37,10 @@ def post(client, path, data, page):
 def staff(db):
     """One account per role; three officials: the one the complaint is disposed to (pejabat),
     one copied on its nota dinas (tembusan) and one with nothing to do with it (lain)."""
-    at = wib()
     accounts = {"operator": ["operator"], "kabid": ["kabid"], "kadis": ["kadis"], "pejabat": ["pejabat"],
                 "tembusan": ["pejabat"], "lain": ["pejabat"], "admin": ["admin"], "data": ["data"]}
-    return {name: handling.Actor(users.create_user(db, name, PASSWORD, display_name=f"Petugas {name}",
-                                                   jabatan=f"Jabatan {name}", roles=roles, now=at),
-                                 frozenset(roles))
-            for name, roles in accounts.items()}
+    ids = make_staff(db, accounts, jabatan={name: f"Jabatan {name}" for name in accounts})
+    return {name: handling.Actor(ids[name], frozenset(roles)) for name, roles in accounts.items()}
 
 
 def file_complaint(client, db) -> dict:

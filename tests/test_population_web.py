@@ -4,37 +4,19 @@ and Flask's CLI runner."""
 from __future__ import annotations
 
 import io
-import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 
 import conftest
+from conftest import LOGIN, login, token
+from portal import create_app
+from portal.db import connect
 from portal.domain import policy, users
 from portal.domain.population import schema, store
 from test_population import KEC, PERIODE, csv_files, filled_template, siak_csv, xlsx_bytes
 
-PASSWORD = "kata-sandi-panjang"
 BASE = "/pengaduan/staf/data/"
-LOGIN = "/pengaduan/staf/masuk"
-
-
-def token(client, path=LOGIN):
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-
-
-def login(client, username):
-    return client.post(LOGIN, data={"username": username, "password": PASSWORD, "csrf_token": token(client)})
-
-
-@pytest.fixture
-def staff(db):
-    at = datetime.now(ZoneInfo("Asia/Jakarta"))
-    return {role: users.create_user(db, role, PASSWORD, display_name=f"Petugas {role}", roles=[role], now=at)
-            for role in users.ROLES}
 
 
 def upload(client, files, **form):
@@ -191,20 +173,11 @@ def test_cli_template_import_recap_siak_publish(app, db, tmp_path):
 
 
 def test_a_data_only_account_lands_on_the_population_page(tmp_path, smtp):
-    import re as _re
-    from datetime import datetime as _dt
-    from portal import create_app as _create_app
-    from portal.db import connect as _connect
-    from portal.domain import users as _users
-    import conftest as _conftest
-    app = _create_app(_conftest.test_config(tmp_path / "data", smtp.port))
-    db = _connect(app.config["DATABASE"])
-    _users.create_user(db, "dina", "kata-sandi-panjang", display_name="Dina", roles=["data"], now=_dt.now())
+    app = create_app(conftest.portal_config(tmp_path / "data", smtp.port))
+    db = connect(app.config["DATABASE"])
+    conftest.make_staff(db, {"dina": ["data"]})
     client = app.test_client()
-    page = client.get("/pengaduan/staf/masuk").get_data(as_text=True)
-    token = _re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/pengaduan/staf/masuk", data={"username": "dina", "password": "kata-sandi-panjang",
-                                                          "csrf_token": token})
+    response = login(client, "dina")
     assert response.headers["Location"].endswith("/pengaduan/staf/data/")
     landing = client.get(response.headers["Location"])
     assert landing.status_code == 200 and "Daftar pengaduan" not in landing.get_data(as_text=True)

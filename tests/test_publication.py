@@ -8,7 +8,8 @@ import pytest
 
 from conftest import VALID
 from portal.domain import redaction
-from test_case_web import act, form_for, login, staff  # noqa: F401  (fixtures)
+from conftest import login
+from test_case_web import act, form_for
 
 TEXT = ("Saya Siti Aminah, NIK 3503 1145 0890 0001, tinggal di Jl. Mawar No. 5 RT 02/RW 03. Hubungi 0812-3456-7890 "
         "atau siti.aminah@contoh.id. KTP-el saya belum jadi sejak Agustus.")

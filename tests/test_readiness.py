@@ -116,7 +116,7 @@ def test_production_refuses_letters_while_the_office_data_has_placeholders(tmp_p
 
 
 def test_production_letter_download_names_the_placeholders(tmp_path, smtp, office_content):
-    app = create_app({**conftest.test_config(tmp_path / "data", smtp.port), "CONTENT_DIR": str(office_content),
+    app = create_app({**conftest.portal_config(tmp_path / "data", smtp.port), "CONTENT_DIR": str(office_content),
                       "PRODUCTION": True})
     from portal.db import connect
     db = connect(app.config["DATABASE"])
@@ -144,7 +144,7 @@ def test_production_letter_download_names_the_placeholders(tmp_path, smtp, offic
 
 def test_readiness_page_lists_each_placeholder_for_admin_and_kadis_only(tmp_path, smtp, office_content):
     write(office_content / "tentang/kontak.md", "# Kontak\n\n(alamat e-mail resmi — diisi tim web)\n")
-    app = create_app({**conftest.test_config(tmp_path / "data", smtp.port), "CONTENT_DIR": str(office_content)})
+    app = create_app({**conftest.portal_config(tmp_path / "data", smtp.port), "CONTENT_DIR": str(office_content)})
     from portal.db import connect
     db = connect(app.config["DATABASE"])
     for name in ("admin", "kadis", "operator"):

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from conftest import ROOT, VALID
-from conftest import test_config as portal_config
+from conftest import PASSWORD, login, portal_config, token
 from portal import create_app
 from portal.db import prepare, write_transaction
 from portal.domain import (catalog as catalog_module, complaints, feedback, handling, regions, reports, tracking,
@@ -30,7 +30,6 @@ CAL = Calendar.default()
 YEAR = 2025
 CUTOFF = date(YEAR, 12, 31)
 TODAY = date(2026, 3, 2)  # the fixed clock: the report is made in March of the next year
-PASSWORD = "kata-sandi-panjang"
 BASE = "http://x"
 KECAMATAN = [k.kode for k in regions.kecamatan_list()]
 
@@ -555,18 +554,6 @@ def portal(tmp_path, smtp):
     plans, extra = build_year(db, str(tmp_path / "up"))
     yield app, db, plans, content
     db.close()
-
-
-def login(client, username):
-    page = client.get("/pengaduan/staf/masuk").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/pengaduan/staf/masuk", data={"username": username, "password": PASSWORD,
-                                                          "csrf_token": token})
-    assert response.status_code == 302
-
-
-def token(client, path):
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
 
 
 def test_cli_export(portal):

@@ -8,7 +8,8 @@ from pathlib import Path
 from conftest import VALID, photo_bytes
 from portal.domain import retention
 from portal.publish import complaints_list
-from test_case_web import act, form_for, login, staff  # noqa: F401  (fixtures)
+from conftest import login
+from test_case_web import act, form_for
 from test_publication import answered
 
 

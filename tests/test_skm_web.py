@@ -10,16 +10,11 @@ from datetime import datetime
 import pytest
 
 import conftest
+from conftest import login, make_staff, token
 from portal import create_app
-from portal.domain import skm, users
+from portal.domain import skm
 
-PASSWORD = "kata-sandi-panjang-1"
 ANSWERS = {f"u{i}": "3" for i in range(1, 10)}
-
-
-def token(client, path) -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
 def codes(db, n, loket="1", layanan=None) -> list[str]:
@@ -77,7 +72,7 @@ def test_missing_answer_keeps_the_code_unspent(client, db):
 
 @pytest.fixture
 def strict_app(tmp_path, smtp):
-    return create_app({**conftest.test_config(tmp_path / "data", smtp.port), "RATELIMIT_SUBMIT": "3 per hour"})
+    return create_app({**conftest.portal_config(tmp_path / "data", smtp.port), "RATELIMIT_SUBMIT": "3 per hour"})
 
 
 def test_flood_of_guessed_codes_is_refused_but_real_respondents_are_not(strict_app):
@@ -96,21 +91,12 @@ def test_flood_of_guessed_codes_is_refused_but_real_respondents_are_not(strict_a
     assert db["skm_responses"].count == 5
 
 
-def login(client, username):
-    page = client.get("/pengaduan/staf/masuk").get_data(as_text=True)
-    t = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    assert client.post("/pengaduan/staf/masuk", data={"username": username, "password": PASSWORD,
-                                                     "csrf_token": t}).status_code == 302
-
-
 def test_staff_see_results_and_the_kadis_approves_the_follow_up(client, db, app, tmp_path):
     app.config["CONTENT_DIR"] = str(tmp_path / "content")  # the export goes here, not into the repository
     import shutil
     shutil.copytree(db_content() / "data", tmp_path / "content" / "data",
                     ignore=shutil.ignore_patterns("kependudukan", "profil"))
-    for role in ("operator", "kadis"):
-        users.create_user(db, role, PASSWORD, display_name=f"Petugas {role}", roles=[role], now=datetime.now(),
-                          jabatan="Kepala Dinas" if role == "kadis" else None)
+    make_staff(db, ["operator", "kadis"])
     for i, kode in enumerate(codes(db, 4)):
         good = {f"u{n}": "4" for n in range(1, 10)}
         assert send(client, kode, **{**good, "u3": "2", "u8": "1" if i % 2 else "2"}).status_code == 303
@@ -140,7 +126,7 @@ def test_staff_see_results_and_the_kadis_approves_the_follow_up(client, db, app,
 
 
 def test_slips_carry_a_code_and_its_link(client, db):
-    users.create_user(db, "op", PASSWORD, display_name="Operator", roles=["operator"], now=datetime.now())
+    make_staff(db, {"op": ["operator"]})
     login(client, "op")
     t = token(client, "/pengaduan/staf/skm/")
     page = client.post("/pengaduan/staf/skm/kode", data={"csrf_token": t, "loket": "2", "layanan": "kk",

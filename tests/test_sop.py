@@ -19,7 +19,19 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 SOP_DIR = CONTENT / "data" / "sop"
 COMPLAINT = SOP_DIR / "penanganan-pengaduan.yml"
-SEED = Path(os.environ.get("SOP_SEED", "/work/shared/seed/sop-bidang-piak-trenggalek.txt"))
+SEED_NAME = Path("shared") / "seed" / "sop-bidang-piak-trenggalek.txt"
+
+
+def find_seed() -> Path:
+    """The seed document: SOP_SEED if set, else shared/seed/ beside the clone (as CI lays it out),
+    or beside a folder holding the clone (a git worktree)."""
+    if os.environ.get("SOP_SEED"):
+        return Path(os.environ["SOP_SEED"])
+    return next((folder / SEED_NAME for folder in ROOT.parents if (folder / SEED_NAME).exists()),
+                ROOT.parent / SEED_NAME)
+
+
+SEED = find_seed()
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -41,11 +53,16 @@ def test_all_sixteen_files_load_and_validate(sops):
             assert not step.pelaksana_disimpulkan or step.dasar_pelaksana
 
 
+def seed_text() -> str:
+    assert SEED.exists(), f"seed document not found at {SEED}: put shared/ beside the clone or set SOP_SEED"
+    return SEED.read_text(encoding="utf-8")
+
+
 def _seed_steps() -> dict[str, set[int]]:
     "Step numbers per SOP heading, read from the seed's step-table lines ('<n><TAB>...')."
     steps: dict[str, set[int]] = {}
     title = None
-    for line in SEED.read_text(encoding="utf-8").splitlines():
+    for line in seed_text().splitlines():
         heading = re.match(r"^(SOP [A-Z].*?)\s*$", line)
         if heading:
             title = heading.group(1)
@@ -57,7 +74,6 @@ def _seed_steps() -> dict[str, set[int]]:
     return steps
 
 
-@pytest.mark.skipif(not SEED.exists(), reason=f"seed document not found at {SEED} (set SOP_SEED)")
 def test_each_sop_has_the_seeds_steps(sops):
     seed = _seed_steps()
     assert len(seed) == 16
@@ -67,9 +83,8 @@ def test_each_sop_has_the_seeds_steps(sops):
         assert {step.nomor for step in s.langkah} == seed[s.judul_asli], s.slug
 
 
-@pytest.mark.skipif(not SEED.exists(), reason=f"seed document not found at {SEED} (set SOP_SEED)")
 def test_step_texts_are_the_seeds_own(sops):
-    text = SEED.read_text(encoding="utf-8")
+    text = seed_text()
     for s in sops:
         for step in s.langkah:
             assert f"{step.nomor}\t{step.kegiatan}" in text, (s.slug, step.nomor)

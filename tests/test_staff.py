@@ -8,15 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import conftest
-from conftest import VALID, table_counts, upload_files
+from conftest import LOGIN, PASSWORD, VALID, login, table_counts, token, upload_files
 from portal import create_app
 from portal.db import connect
 from portal.domain import users
 
-LOGIN = "/pengaduan/staf/masuk"
 INDEX = "/pengaduan/staf/"
 ENTRY = "/pengaduan/staf/catat"
-PASSWORD = "/pengaduan/staf/kata-sandi"
+CHANGE = "/pengaduan/staf/kata-sandi"
 WIB = ZoneInfo("Asia/Jakarta")
 
 
@@ -28,19 +27,9 @@ def cli(app, *args):
         return app.test_cli_runner().invoke(args=list(args))
 
 
-def make_user(db, username="ani", password="rahasia-sekali-123", roles=("operator",), **kwargs):
+def make_user(db, username="ani", password=PASSWORD, roles=("operator",), **kwargs):
     return users.create_user(db, username, password, display_name=username.title(), roles=list(roles),
                              now=datetime.now(WIB), **kwargs)
-
-
-def token_from(client, path):
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
-
-
-def login(client, username="ani", password="rahasia-sekali-123", **kwargs):
-    return client.post(LOGIN, data={"username": username, "password": password,
-                                    "csrf_token": token_from(client, LOGIN)}, **kwargs)
 
 
 def goes_to_login(response):
@@ -57,8 +46,8 @@ def test_cli_user_create_makes_an_account_that_can_sign_in(app, client, db):
     user = users.authenticate(db, "ani", "rahasia-sekali-123")
     assert user.display_name == "Ani"
     assert users.roles_of(db, user.id, datetime.now(WIB)) == {"operator"}
-    response = login(client)
-    assert response.status_code == 302 and response.headers["Location"] == INDEX
+    response = login(client, "ani", "rahasia-sekali-123")
+    assert response.headers["Location"] == INDEX
     assert "Catat pengaduan" in client.get(INDEX).get_data(as_text=True)
 
 
@@ -85,7 +74,7 @@ def test_cli_init_admin_prints_the_password_once(app, client, db):
 
 # ---------------------------------------------------------------- signing in and roles
 
-@pytest.mark.parametrize("path", [INDEX, ENTRY, PASSWORD])
+@pytest.mark.parametrize("path", [INDEX, ENTRY, CHANGE])
 def test_staff_pages_send_strangers_to_the_login_page(client, path):
     response = client.get(path)
     assert goes_to_login(response)
@@ -94,9 +83,8 @@ def test_staff_pages_send_strangers_to_the_login_page(client, path):
 
 def test_entry_post_by_a_stranger_stores_nothing(app, client, db):
     before = table_counts(db)
-    token = token_from(client, LOGIN)
     response = client.post(ENTRY, data={**VALID, "channel": "telepon",
-                                         "received_at": "2024-03-04T09:15", "csrf_token": token})
+                                         "received_at": "2024-03-04T09:15", "csrf_token": token(client)})
     assert goes_to_login(response)
     assert table_counts(db) == before
 
@@ -110,21 +98,20 @@ def test_account_without_operator_role_may_not_record_complaints(app, client, db
     assert "Akun Anda tidak memiliki peran" in response.get_data(as_text=True)
     before = table_counts(db)
     response = client.post(ENTRY, data={**VALID, "channel": "telepon", "received_at": "2024-03-04T09:15",
-                                        "csrf_token": token_from(client, INDEX)})
+                                        "csrf_token": token(client, INDEX)})
     assert response.status_code == 403
     assert table_counts(db) == before
 
 
 def test_wrong_password_is_refused(client, db):
     make_user(db)
-    response = login(client, password="salah-sekali-123")
-    assert response.status_code == 200
+    response = login(client, "ani", "salah-sekali-123", expect=200)
     assert "Nama pengguna atau kata sandi salah." in response.get_data(as_text=True)
     assert goes_to_login(client.get(INDEX))
 
 
 def test_unknown_user_gets_the_same_message(client, db):
-    response = login(client, "tidakada")
+    response = login(client, "tidakada", expect=200)
     assert "Nama pengguna atau kata sandi salah." in response.get_data(as_text=True)
 
 
@@ -132,22 +119,22 @@ def test_new_admin_must_change_password_before_anything_else(app, client, db):
     output = cli(app, "init-admin").output
     password = re.search(r"Kata sandi sekali pakai: (\S+)", output).group(1)
     response = login(client, "admin", password)
-    assert response.status_code == 302 and response.headers["Location"] == PASSWORD
+    assert response.headers["Location"] == CHANGE
     for path in (INDEX, ENTRY):
         response = client.get(path)
-        assert response.status_code == 302 and response.headers["Location"] == PASSWORD
+        assert response.status_code == 302 and response.headers["Location"] == CHANGE
     # A too short new password is refused and nothing changes.
-    response = client.post(PASSWORD, data={"current": password, "password": "pendek", "confirm": "pendek",
-                                           "csrf_token": token_from(client, PASSWORD)})
+    response = client.post(CHANGE, data={"current": password, "password": "pendek", "confirm": "pendek",
+                                           "csrf_token": token(client, CHANGE)})
     assert "Kata sandi minimal 12 karakter" in response.get_data(as_text=True)
-    assert client.get(INDEX).headers["Location"] == PASSWORD
-    response = client.post(PASSWORD, data={"current": password, "password": "sandi-baru-kantor-1",
+    assert client.get(INDEX).headers["Location"] == CHANGE
+    response = client.post(CHANGE, data={"current": password, "password": "sandi-baru-kantor-1",
                                            "confirm": "sandi-baru-kantor-2",
-                                           "csrf_token": token_from(client, PASSWORD)})
+                                           "csrf_token": token(client, CHANGE)})
     assert "Kedua kata sandi tidak sama." in response.get_data(as_text=True)
-    response = client.post(PASSWORD, data={"current": password, "password": "sandi-baru-kantor-1",
+    response = client.post(CHANGE, data={"current": password, "password": "sandi-baru-kantor-1",
                                            "confirm": "sandi-baru-kantor-1",
-                                           "csrf_token": token_from(client, PASSWORD)})
+                                           "csrf_token": token(client, CHANGE)})
     assert response.status_code == 302 and response.headers["Location"] == INDEX
     page = client.get(INDEX)
     assert page.status_code == 200
@@ -159,12 +146,12 @@ def test_new_admin_must_change_password_before_anything_else(app, client, db):
 def test_password_change_signs_out_other_sessions(app, db):
     make_user(db)
     laptop, phone = app.test_client(), app.test_client()
-    login(laptop)
-    login(phone)
+    login(laptop, "ani")
+    login(phone, "ani")
     assert phone.get(INDEX).status_code == 200
-    response = laptop.post(PASSWORD, data={"current": "rahasia-sekali-123", "password": "sandi-baru-123",
+    response = laptop.post(CHANGE, data={"current": PASSWORD, "password": "sandi-baru-123",
                                            "confirm": "sandi-baru-123",
-                                           "csrf_token": token_from(laptop, PASSWORD)})
+                                           "csrf_token": token(laptop, CHANGE)})
     assert response.status_code == 302
     assert laptop.get(INDEX).status_code == 200  # the session that changed it stays signed in
     assert goes_to_login(phone.get(INDEX))
@@ -173,7 +160,7 @@ def test_password_change_signs_out_other_sessions(app, db):
 
 @pytest.fixture
 def strict_login_app(tmp_path, smtp):
-    app = create_app(conftest.test_config(tmp_path / "data", smtp.port) | {"RATELIMIT_LOGIN": "3 per 15 minutes"})
+    app = create_app(conftest.portal_config(tmp_path / "data", smtp.port) | {"RATELIMIT_LOGIN": "3 per 15 minutes"})
     database = connect(app.config["DATABASE"])
     yield app, database
     database.close()
@@ -184,10 +171,9 @@ def test_fourth_failed_login_is_rate_limited(strict_login_app):
     make_user(db)
     client = app.test_client()
     for _ in range(3):
-        response = login(client, password="salah-sekali-123")
+        response = login(client, "ani", "salah-sekali-123", expect=200)
         assert "Nama pengguna atau kata sandi salah." in response.get_data(as_text=True)
-    response = login(client, password="salah-sekali-123")
-    assert response.status_code == 429
+    response = login(client, "ani", "salah-sekali-123", expect=429)
     assert "Terlalu banyak permintaan" in response.get_data(as_text=True)
 
 
@@ -198,11 +184,10 @@ def test_failures_from_other_addresses_do_not_lock_the_account(strict_login_app)
     make_user(db)
     for i in range(3):
         client = app.test_client()
-        response = login(client, password="salah-sekali-123", environ_base={"REMOTE_ADDR": f"10.0.0.{i + 1}"})
-        assert response.status_code == 200
+        login(client, "ani", "salah-sekali-123", expect=200, environ_base={"REMOTE_ADDR": f"10.0.0.{i + 1}"})
     client = app.test_client()
-    response = login(client, environ_base={"REMOTE_ADDR": "10.0.0.9"})
-    assert response.status_code == 302 and response.headers["Location"] == INDEX
+    response = login(client, "ani", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert response.headers["Location"] == INDEX
     assert client.get(INDEX, environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 200
 
 
@@ -218,12 +203,12 @@ def entry_form(**changes):
 @pytest.fixture
 def operator(app, client, db):
     user_id = make_user(db)
-    assert login(client).status_code == 302
+    login(client, "ani")
     return user_id
 
 
 def record(client, data):
-    return client.post(ENTRY, data={**data, "csrf_token": token_from(client, ENTRY)},
+    return client.post(ENTRY, data={**data, "csrf_token": token(client, ENTRY)},
                        content_type="multipart/form-data")
 
 

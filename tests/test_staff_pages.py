@@ -6,7 +6,8 @@ import re
 from datetime import datetime, timedelta
 
 from conftest import VALID
-from test_case_web import act, form_for, login, staff  # noqa: F401  (fixtures)
+from conftest import login
+from test_case_web import act, form_for
 
 
 def file(client, csrf, **changes):

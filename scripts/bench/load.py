@@ -329,7 +329,12 @@ def main(argv=None) -> int:
     p.add_argument("--backup-rows", type=int, default=100_000)
     p.add_argument("--skip-backup", action="store_true")
     p.add_argument("--json", type=Path)
+    p.add_argument("--smoke", action="store_true",
+                   help="a tiny run that only shows the script works: 2 clients for 1 s, 200 rows")
     args = p.parse_args(argv)
+    if args.smoke:
+        args.clients, args.duration, args.baseline_seconds = 2, 1.0, 0.5
+        args.seed, args.backup_rows = 200, 200
     if args.url and not args.data_dir:
         p.error("--url needs --data-dir (for the tracking codes and the count)")
 

@@ -75,7 +75,7 @@ BENCH_NAME = "Data Bench"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 # tests/conftest.py VALID, marked as bench data and with an undeliverable address.
 FORM = {
-    "visibility": "rahasia", "name": BENCH_NAME, "email": "bench@contoh.invalid", "phone": "081234567890",
+    "visibility": "rahasia", "name": BENCH_NAME, "email": "bench@example.com", "phone": "081234567890",
     "nik": "3503114508900001", "category": "ktp-el", "kecamatan": "35.03.11", "desa": "35.03.11.2001",
     "body": "KTP-el saya belum jadi sejak tiga bulan lalu padahal sudah rekam.", "consent": "y",
 }
@@ -464,7 +464,11 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=10000, help="complaints to have in the database (default 10000)")
     parser.add_argument("--max-seconds", type=float, default=120.0, help="time bound per scenario (default 120)")
     parser.add_argument("--json", type=Path, help="also write the numbers to this file")
+    parser.add_argument("--smoke", action="store_true",
+                        help="a tiny run that only shows the script works: 200 complaints, 10 requests per scenario")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.seed, args.requests, args.concurrency = 200, 10, 2
     base = args.url.rstrip("/")
     if args.requests < 1 or args.concurrency < 1:
         parser.error("--requests and --concurrency must be at least 1")

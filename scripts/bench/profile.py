@@ -120,7 +120,11 @@ def main() -> int:
     parser.add_argument("--periods", type=int, default=10)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--json", help="also write the numbers as JSON")
+    parser.add_argument("--smoke", action="store_true",
+                        help="a small run that only shows the script works: 2 periods (the three builds remain)")
     args = parser.parse_args()
+    if args.smoke:
+        args.periods = 2
     work = Path(tempfile.mkdtemp(prefix="bench-profil-"))
     try:
         project = copy_site(work / "project")

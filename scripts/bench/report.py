@@ -128,7 +128,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--db", default=None)
     parser.add_argument("--json", default=None)
+    parser.add_argument("--smoke", action="store_true", help="a tiny run that only shows the script works (200 rows)")
     args = parser.parse_args()
+    if args.smoke:
+        args.rows, args.repeat = 200, 1
     tmp = tempfile.TemporaryDirectory()
     path = args.db or str(Path(tmp.name) / "bench-report.db")
     db = database.prepare(path)

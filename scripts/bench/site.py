@@ -112,7 +112,10 @@ def main(argv=None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--browser", action="store_true", help="also record the search interface texts")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--smoke", action="store_true", help="one round only, to show the script works")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.repeat = 1
 
     times: dict[str, list[float]] = {"baseline": [], **{e: [] for e in site.ENGINES}}
     out: dict = {"repeat": args.repeat, "pages": {}, "weights": {}, "search_ui": {}}
