@@ -24,6 +24,7 @@ ROLES = {
     "pejabat": "Pejabat penanggap",
     "admin": "Administrator",
     "data": "Petugas data kependudukan",
+    "web": "Tim Pengelola Website",
 }
 
 MIN_PASSWORD = 10
