@@ -131,6 +131,11 @@ def check(step_code: str, state: str, roles, *, actor_id: int | None = None,
     return step
 
 
+def role_allows(step_code: str, roles) -> bool:
+    """Whether the roles could ever take the step (a refusal by role, not by state)."""
+    return bool(set(roles) & set(STEPS[step_code].roles))
+
+
 def allowed(right: str, roles) -> bool:
     return bool(set(roles) & set(RIGHTS[right]))
 
@@ -311,6 +316,11 @@ class Change:
         return needs_approval(self.path, self.text)
 
     @property
+    def checks_base(self) -> bool:
+        """A menu change is an operation replayed on the menu as published: it has no base."""
+        return self.kind != "menu"
+
+    @property
     def menu_op(self) -> dict | None:
         return json.loads(self.menu) if self.menu else None
 
@@ -383,7 +393,7 @@ def create(db, *, kind: str, path: str, title: str, text: str | None, base_blob:
     if text is not None:
         text = strip_system_keys(text)
     with write_transaction(db):
-        other = open_for(db, path)
+        other = open_for(db, path) if kind != "menu" else None
         change_id = db["site_changes"].insert({
             "kind": kind, "path": path, "title": title.strip() or path, "text": text, "base_blob": base_blob,
             "state": "draf", "version": 1, "author_id": actor_id, "menu": json.dumps(menu) if menu else None,
@@ -472,7 +482,7 @@ def take_step(db, change_id: int, step_code: str, *, actor_id: int | None, roles
         if step_code == "kembalikan":
             updates["note"] = note
         if step_code == "terbitkan":
-            if current_blob is not None and current_blob(change.path) != change.base_blob:
+            if change.checks_base and current_blob is not None and current_blob(change.path) != change.base_blob:
                 raise Stale("Berkas ini sudah diubah dan diterbitkan orang lain sejak perubahan ini dimulai. "
                             "Buka versi yang sekarang terbit, satukan perubahan Anda ke dalamnya, lalu ajukan "
                             "lagi. Teks perubahan ini tetap tersimpan.")
@@ -549,7 +559,7 @@ def commit_message(db, change: Change) -> str:
         row = db.execute("SELECT display_name, username FROM users WHERE id = ?", [user_id]).fetchone()
         return f"{row[0]} ({row[1]})" if row else "-"
 
-    verb = "Hapus" if change.text is None else ("Pulihkan" if change.restored_from else "Terbitkan")
+    verb = "Menu" if change.kind == "menu" else "Hapus" if change.text is None else ("Pulihkan" if change.restored_from else "Terbitkan")
     lines = [f"{verb} {change.path}: {change.title}", "",
              f"Perubahan situs #{change.id} ({change.kind}).", "",
              f"Perubahan-situs: {change.id}", f"Ditulis-oleh: {name(change.author_id)}"]

@@ -113,7 +113,9 @@ def _line(src: Path | None, page: str, needle: str) -> int:
 # ------------------------------------------------------------------ one job
 
 def files_for(db, change: site_changes.Change, repo: Repo) -> dict[str, bytes | None]:
-    files: dict[str, bytes | None] = {change.path: None if change.text is None else change.text.encode("utf-8")}
+    files: dict[str, bytes | None] = {}
+    if change.kind != "menu":
+        files[change.path] = None if change.text is None else change.text.encode("utf-8")
     files.update(site_changes.file_data(db, change.id))
     if change.menu_op:
         files[site_changes.MENU] = site_menu.apply(repo.read(site_changes.MENU) or "", change.menu_op).encode("utf-8")
@@ -132,7 +134,7 @@ def run_one(db, *, repo_path: str | Path, site_dir: str | Path, releases: str | 
     src = None
     try:
         old = repo.head()
-        if repo.blob_id(change.path) != change.base_blob:
+        if change.checks_base and repo.blob_id(change.path) != change.base_blob:
             message = ("Berkas ini sudah diubah dan diterbitkan orang lain sejak perubahan ini dimulai; situs "
                        "tidak diubah. Satukan perubahan Anda ke versi yang sekarang terbit, lalu ajukan lagi.")
             site_changes.finish_job(db, job, ok=False, now=now(), error=message)

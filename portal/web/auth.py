@@ -72,6 +72,8 @@ def role_required(*roles: str):
 def home_endpoint(roles) -> str:
     """Where a member of staff lands: the complaint inbox, or the population data for an
     account that only handles population data."""
+    if roles and not set(roles) - {"web"}:
+        return "site_editor.index"  # the web team only
     return "population.index" if roles and not set(roles) - {"data"} else "staff.index"
 
 
