@@ -68,10 +68,8 @@ def user_create_command(username, roles, display_name, jabatan, email, password)
     """Create a staff account."""
     db = _db()
     try:
-        user_id = users.create_user(db, username, password, display_name=display_name, roles=list(roles),
-                                    jabatan=jabatan, now=_now())
-        if email:
-            users.set_email(db, user_id, email, by=None, now=_now())
+        users.create_user(db, username, password, display_name=display_name, roles=list(roles),
+                          jabatan=jabatan, now=_now(), email=email)
     except users.UserError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"Akun {username} dibuat dengan peran {', '.join(roles)}.")

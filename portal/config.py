@@ -69,7 +69,11 @@ SETTINGS = (
     Setting("MAX_TEXT_CHARS", 5000, "Longest complaint text accepted, in characters."),
     Setting("RATELIMIT_SUBMIT", "10 per hour", "Complaint submissions allowed per client (Flask-Limiter syntax)."),
     Setting("RATELIMIT_TRACK", "60 per hour", "Tracking-code look-ups allowed per client."),
-    Setting("RATELIMIT_LOGIN", "10 per 15 minutes", "Staff login attempts allowed per client and per account."),
+    Setting("RATELIMIT_LOGIN", "10 per 15 minutes", "Failed staff login attempts allowed per client address, "
+            "whatever the account (successful ones are not counted)."),
+    Setting("LOGIN_DELAY_SECONDS", 1, "After 5 wrong passwords for one account from one client address, that pair "
+            "waits this many seconds before the next try; the wait doubles with each further failure."),
+    Setting("LOGIN_DELAY_MAX_SECONDS", 900, "Longest wait imposed on one (account, client address) pair."),
     Setting("RATELIMIT_HEALTH", "30 per minute", "Requests to the health page (/pengaduan/sehat and .json together) "
             "allowed per client; a monitor needs one a minute."),
     Setting("RATELIMIT_STORAGE_URI", "memory://", "Where Flask-Limiter keeps its counters."),

@@ -12,16 +12,21 @@ import sqlite_utils
 from .domain import private
 from .migrations import migrations
 
+# How long a write waits for another writer's lock before giving up. Writers hold the lock for
+# milliseconds; past this bound the citizen is told at once that the complaint was not received
+# (503), rather than left waiting.
+BUSY_TIMEOUT_SECONDS = 5
+
 
 def connect(path: str) -> sqlite_utils.Database:
     if _is_file(path):
         # Made 0600 before SQLite creates it with the umask's mode (often 0644); SQLite gives the
         # -wal and -shm files the database file's mode.
         private.create_empty(path)
-    conn = sqlite3.connect(path, timeout=15, check_same_thread=False)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
     db = sqlite_utils.Database(conn)
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 15000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
     conn.execute("PRAGMA synchronous = NORMAL")
     return db
 
@@ -67,4 +72,10 @@ def write_transaction(db: sqlite_utils.Database):
         db.conn.rollback()
         raise
     else:
-        db.conn.commit()
+        try:
+            db.conn.commit()
+        except BaseException:
+            # A commit refused (disk full, I/O error) may leave the transaction open.
+            if db.conn.in_transaction:
+                db.conn.rollback()
+            raise

@@ -459,6 +459,35 @@ def m005_standards(db):
 
 
 @migrations()
+def m006_accounts(db):
+    # One row per sign-in, so that the server can end a session whatever copies of its cookie
+    # exist (sign-out, password change, reset, deactivation). Only a hash of the token is kept.
+    # It replaces users.session_version, which is no longer read or changed.
+    db.execute(
+        """
+        CREATE TABLE staff_sessions (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            signed_in_at TEXT NOT NULL
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX staff_sessions_user ON staff_sessions(user_id)")
+    # Failed sign-ins per (user name as typed, client address): growing waits for that pair
+    # instead of a lockout of the account that anyone could trigger.
+    db.execute(
+        """
+        CREATE TABLE login_failures (
+            username TEXT NOT NULL,
+            client TEXT NOT NULL,
+            failures INTEGER NOT NULL,
+            last_failed_at TEXT NOT NULL,
+            wait_until TEXT NOT NULL,
+            PRIMARY KEY (username, client)
+        ) WITHOUT ROWID"""
+    )
+
+
+@migrations()
 def m005_editor(db):
     # The web team's changes to the site (portal.domain.site_changes): the whole new text of one
     # file, kept until it is published; its images; every step taken (append-only); and the

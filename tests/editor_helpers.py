@@ -11,7 +11,7 @@ from portal.domain import content_store, users
 
 ROOT = Path(__file__).resolve().parent.parent
 TZ = ZoneInfo("Asia/Jakarta")
-PASSWORD = "kata-sandi-uji-123"
+PASSWORD = "Sebelas-Gajah-Biru-73"
 
 
 def now() -> datetime:
@@ -26,7 +26,7 @@ def content_repo(folder: Path) -> content_store.Repo:
 def team(db) -> dict[str, int]:
     """Two web team members, the Kepala Dinas, and an operator (who has no right here)."""
     accounts = {"web1": ("Wulan Tim Web", ["web"]), "web2": ("Bagus Tim Web", ["web"]),
-                "kadis": ("Kepala Dinas Uji", ["kadis"]), "operator": ("Operator Uji", ["operator"])}
+                "kadis": ("Bapak Kadis Uji", ["kadis"]), "operator": ("Operator Uji", ["operator"])}
     ids = {}
     for username, (name, roles) in accounts.items():
         ids[username] = users.create_user(db, username, PASSWORD, display_name=name, roles=roles, now=now())

@@ -26,13 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 TZ = ZoneInfo("Asia/Jakarta")
 
 WRITER = textwrap.dedent("""
-    import os, sys, time
+    import io, os, sys, time
     from datetime import datetime
     from zoneinfo import ZoneInfo
     from portal import db as database
     from portal.config import REPO_ROOT
     from portal.domain import catalog as catalog_module, complaints, uploads
     from portal.domain.calendar import Calendar
+    from pypdf import PdfWriter
 
     data_dir, stop = sys.argv[1], sys.argv[2]
     db = database.connect(os.path.join(data_dir, "portal.db"))
@@ -41,7 +42,12 @@ WRITER = textwrap.dedent("""
     n = 0
     while not os.path.exists(stop):
         n += 1
-        pdf = uploads.clean(b"%PDF-1.4\\n" + os.urandom(3000) + b"\\n%%EOF\\n", f"bukti-{n}.pdf", 5 << 20)
+        writer = PdfWriter()
+        writer.add_blank_page(595, 842)
+        writer.add_metadata({"/Title": f"Bukti {n} " + os.urandom(8).hex()})
+        out = io.BytesIO()
+        writer.write(out)
+        pdf = uploads.clean(out.getvalue(), f"bukti-{n}.pdf", 5 << 20)
         new = complaints.NewComplaint(
             channel="web", category="ktp-el", kecamatan="35.03.11", desa="35.03.11.2001",
             visibility="rahasia", name="Penulis Uji", email=f"warga{n}@contoh.id", phone="081234567890",

@@ -138,11 +138,11 @@ def test_bad_front_matter_is_reported_with_file_and_line(tmp_path, front, line, 
 
 def test_bad_front_matter_stops_the_build(tmp_path):
     project = copy_project(tmp_path / "project")
-    (project / "content" / "layanan" / "ktp-el.md").write_text(
-        "---\nstatus: perlu-tinjauan\ntanggal_disetujui: kemarin\n---\n# KTP-el\n")
+    (project / "content" / "tentang" / "aksesibilitas.md").write_text(
+        "---\nstatus: perlu-tinjauan\ntanggal_disetujui: kemarin\n---\n# Aksesibilitas\n")
     result = build(project, tmp_path / "site")
     assert result.returncode != 0
-    assert "content/layanan/ktp-el.md, baris 3: 'tanggal_disetujui' bernilai 'kemarin', bukan tanggal" \
+    assert "content/tentang/aksesibilitas.md, baris 3: 'tanggal_disetujui' bernilai 'kemarin', bukan tanggal" \
         in result.stderr
 
 

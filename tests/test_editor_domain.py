@@ -49,7 +49,7 @@ def test_typed_approval_keys_are_refused_and_system_ones_kept(env, tmp_path):
     repo = env["repo"]
     typed = MATERIAL.replace("status: terbit\n", "status: terbit\ndisetujui_oleh: Kepala Dinas\n"
                                                  "tanggal_disetujui: 2026-11-01\n")
-    approved, digest = sc.with_approval(MATERIAL, "Kepala Dinas Uji (kadis)", now().date())
+    approved, digest = sc.with_approval(MATERIAL, "Bapak Kadis Uji (kadis)", now().date())
     docs = tmp_path / "docs"
     (docs / "sosialisasi/materi").mkdir(parents=True)
     (docs / "sosialisasi/materi/diketik.md").write_text(typed)
@@ -82,9 +82,9 @@ def test_workflow_refusals(env):
     with pytest.raises(sc.BadInput):
         sc.take_step(db, change_id, "kembalikan", actor_id=ids["kadis"], roles=KADIS, now=now())
     change = sc.take_step(db, change_id, "setujui", actor_id=ids["kadis"], roles=KADIS, now=now(),
-                          approver_name="Kepala Dinas Uji (kadis)")
+                          approver_name="Bapak Kadis Uji (kadis)")
     head, body = drafts.split(change.text)
-    assert "disetujui_oleh: \"Kepala Dinas Uji (kadis)\"" in head
+    assert "disetujui_oleh: \"Bapak Kadis Uji (kadis)\"" in head
     assert f"persetujuan: {drafts.body_hash(body)}" in head
     assert [e["step"] for e in sc.events(db, change_id)] == ["buat", "ajukan", "tinjau", "setujui"]
 
@@ -116,7 +116,7 @@ def test_publish_commits_builds_and_switches_a_failed_build_changes_nothing(env)
         change = sc.get(db, change_id)
         if change.needs_approval:
             sc.take_step(db, change_id, "setujui", actor_id=ids["kadis"], roles=KADIS, now=now(),
-                         approver_name="Kepala Dinas Uji (kadis)")
+                         approver_name="Bapak Kadis Uji (kadis)")
         sc.take_step(db, change_id, "terbitkan", actor_id=ids[publisher], roles=WEB, now=now(),
                      current_blob=repo.blob_id)
         return _run_job(env)
@@ -130,7 +130,7 @@ def test_publish_commits_builds_and_switches_a_failed_build_changes_nothing(env)
     assert (site / "sosialisasi/materi/uji.pdf").is_file()
     live = site.resolve()
     log = repo.log()
-    assert log[0].author == "Wulan Tim Web" and "Disetujui-oleh: Kepala Dinas Uji (kadis)" in log[0].body
+    assert log[0].author == "Wulan Tim Web" and "Disetujui-oleh: Bapak Kadis Uji (kadis)" in log[0].body
     assert sc.get(db, good).state == "terbit"
 
     broken = sc.create(db, kind="halaman", path="content/tentang/kontak.md", title="Kontak",

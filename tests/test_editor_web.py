@@ -197,74 +197,11 @@ def test_menu_change_is_a_draft_operation(client, ids, db):
     assert refused.status_code == 400 and "tidak ada" in refused.get_data(as_text=True)
 
 
-# ------------------------------------------------------------------ refusals by role, from the rules
+# Refusals by role for every page and step of the area are generated from the policy table by
+# tests/test_policy.py (rows situs_*); this checks that each step reads its row.
 
-PAGES = {  # every page of the area: the right it needs, method, path
-    ("situs_lihat", "GET", "/"), ("situs_lihat", "GET", "/riwayat?path=content/index.md"),
-    ("situs_ubah", "GET", "/baru?jenis=berita"), ("situs_ubah", "POST", "/simpan"),
-    ("situs_ubah", "POST", "/pratinjau"), ("situs_ubah", "GET", "/impor-word"), ("situs_ubah", "POST", "/impor-word"),
-    ("situs_ubah", "GET", "/jadwal"), ("situs_ubah", "POST", "/jadwal"), ("situs_ubah", "GET", "/kantor"),
-    ("situs_ubah", "POST", "/kantor"), ("situs_ubah", "GET", "/menu"), ("situs_ubah", "POST", "/menu"),
-    ("situs_ubah", "POST", "/pulihkan"), ("situs_ubah", "POST", "/hapus"),
-    ("situs_ubah", "GET", "/halaman?path=content/index.md"),
-}
-ALL_ROLES = ("operator", "kabid", "kadis", "pejabat", "admin", "data", "web")
-
-
-def _refusal_cases():
-    for right, method, path in sorted(PAGES):
-        for role in ALL_ROLES:
-            if role not in sc.RIGHTS[right]:
-                yield pytest.param(role, method, path, id=f"{role}-{method}-{path}")
-
-
-def test_every_page_is_listed_in_the_refusal_table(app):
-    rules = {r.rule[len(BASE):] for r in app.url_map.iter_rules() if r.rule.startswith(BASE)}
-    listed = {p.split("?")[0] for _, _, p in PAGES} | {"/perubahan/<int:change_id>",
-                                                       "/perubahan/<int:change_id>/langkah/<step>",
-                                                       "/perubahan/<int:change_id>/gambar",
-                                                       "/aset/<int:change_id>/<path:path>", "/halaman"}
-    assert rules <= listed, rules - listed
-
-
-@pytest.mark.parametrize("role, method, path", list(_refusal_cases()))
-def test_role_refused_for_each_page(app, client, db, role, method, path):
-    from portal.domain import users
-    from tests.editor_helpers import now
-    users.create_user(db, "akun", PASSWORD, display_name="Akun Uji", roles=[role], now=now())
-    login(client, "akun")
-    before = conftest.table_counts(db)
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                     client.get(LOGIN).get_data(as_text=True))
-    data = {"csrf_token": csrf.group(1) if csrf else ""} if method == "POST" else None
-    response = client.open(BASE + path, method=method, data=data)
-    assert response.status_code == 403
-    assert conftest.table_counts(db) == before
-
-
-def _step_cases():
-    for code, step in sc.STEPS.items():
-        if code == "simpan" or sc.SYSTEM in step.roles:
-            continue
-        for role in ALL_ROLES:
-            if role not in step.roles:
-                yield pytest.param(code, role, id=f"{code}-{role}")
-
-
-@pytest.mark.parametrize("code, role", list(_step_cases()))
-def test_role_refused_for_each_step(app, client, db, ids, code, role):
-    from portal.domain import users
-    from tests.editor_helpers import now
-    change_id = sc.create(db, kind="halaman", path="content/tentang/kontak.md", title="Kontak", text="# Kontak\n",
-                          base_blob=None, actor_id=ids["web1"], now=now())
-    start = {"ajukan": "draf", "batalkan": "draf", "tinjau": "diajukan", "setujui": "ditinjau",
-             "terbitkan": "ditinjau", "kembalikan": "diajukan"}[code]
-    db["site_changes"].update(change_id, {"state": start})
-    users.create_user(db, "akun", PASSWORD, display_name="Akun Uji", roles=[role], now=now())
-    login(client, "akun")
-    before = conftest.table_counts(db)
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(LOGIN).get_data(as_text=True))
-    response = client.post(f"{BASE}/perubahan/{change_id}/langkah/{code}",
-                           data={"csrf_token": csrf.group(1) if csrf else "", "catatan": "x"})
-    assert response.status_code == 403
-    assert conftest.table_counts(db) == before and sc.get(db, change_id).state == start
+def test_each_step_takes_its_roles_from_the_policy_table():
+    from portal.domain import policy
+    for step in sc.STEPS.values():
+        if step.action != sc.SYSTEM:
+            assert step.roles == policy.ACTIONS[step.action].roles

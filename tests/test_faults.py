@@ -9,17 +9,23 @@ exactly once to a real SMTP server (counted by Message-ID).
 
 Bounded: MIN_KILLS kills, each once the stream has made progress since the last restart
 (about 30 s in all; HARD_LIMIT only stops a starved run). Nothing asserts on speed.
+
+Below it, storage faults as a citizen meets them: a full disk, a read-only data directory, a
+database locked by another writer, and an unexpected error, each answered with an Indonesian page.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import http.client
 import http.cookies
+import io
 import os
 import random
 import re
 import sqlite3
+import subprocess
 import threading
 import time
 import uuid
@@ -27,10 +33,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, NameObject
 
 from conftest import VALID, LiveServer
 from portal import db as database
-from portal.domain import users
+from portal.domain import handling, users
 
 MIN_KILLS = 20
 HARD_LIMIT = 240  # seconds: a safety stop on a starved machine; a normal run takes about 30 s
@@ -41,6 +49,16 @@ HAPPY_PATH = {  # state -> (step, role)
     "konsep": ("setujui", "kadis"), "disetujui": ("kirim", "operator"),
 }
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def small_pdf(marker: str) -> bytes:
+    """A real one-page PDF, different for each marker."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": f"Bukti {marker}"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 class Down(Exception):
@@ -103,7 +121,7 @@ class Stream:
     def citizen(self):
         while not self.stop.is_set():
             marker = uuid.uuid4().hex
-            pdf = b"%PDF-1.4\n" + os.urandom(1500) + b"\n%%EOF\n"
+            pdf = small_pdf(marker)
             person = Browser(self.server.port)
             try:
                 token = person.token("/pengaduan/")
@@ -282,3 +300,211 @@ def test_sigkill_during_submissions_and_steps_loses_nothing_and_mails_once(serve
     assert len(set(received)) == len(received)
     print(f"{kills} kills in {time.time() - started:.0f} s; {counts['complaints']} complaints, "
           f"{counts['steps']} steps, {len(received)} messages each delivered once")
+
+
+# ---------------------------------------------------------------- storage faults seen by the citizen
+#
+# Real faults, no mocks: a small tmpfs as the data directory, filled up or remounted read-only;
+# a write lock held by another connection. Each time the citizen must get an Indonesian page
+# (503) saying the complaint was NOT received and what to do, and nothing may be left behind:
+# no complaint row, no upload file (finished, truncated or hidden).
+
+NOT_RECEIVED = "Pengaduan Anda BELUM kami terima"
+
+
+def padded_pdf(size: int) -> bytes:
+    """A real one-page PDF of about `size` bytes (an uncompressed content stream of comments)."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    content = DecodedStreamObject()
+    lines = b"".join(b"% " + os.urandom(48).hex().encode() + b"\n" for _ in range(size // 100))
+    content.set_data(lines + b"BT ET")
+    page[NameObject("/Contents")] = writer._add_object(content)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def everything_in(directory: Path) -> list[str]:
+    return sorted(str(p.relative_to(directory)) for p in directory.rglob("*"))
+
+
+def complaints_in(server) -> int:
+    conn = sqlite3.connect(server.data_dir / "portal.db", timeout=30)
+    try:
+        return conn.execute("SELECT count(*) FROM complaints").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def file_complaint(server, marker: str, files=()) -> tuple[int, str, float]:
+    person = Browser(server.port)
+    token = person.token("/pengaduan/")
+    started = time.monotonic()
+    status, _, html = person.post_form(
+        "/pengaduan/", {**VALID, "body": f"Uji penyimpanan {marker}: KTP-el belum jadi.", "csrf_token": token},
+        files=[("files", name, "application/pdf", data) for name, data in files])
+    return status, html, time.monotonic() - started
+
+
+def assert_not_received(status: int, html: str, marker: str) -> None:
+    assert status == 503, html[:3000]
+    assert NOT_RECEIVED in html
+    assert "belum mendapat kode pelacakan" in html
+    assert "Coba kirim lagi beberapa menit kemudian" in html
+    for channel in ("telepon", "WhatsApp", "datang langsung ke kantor"):
+        assert channel in html
+    assert f"Uji penyimpanan {marker}" in html  # what the citizen typed is still in the form
+    assert "Internal Server Error" not in html
+
+
+@pytest.fixture
+def small_disk(tmp_path, smtp):
+    """The portal with its data directory on a 12 MB tmpfs of its own."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m,mode=0700", "tmpfs", str(data_dir)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small filesystem here: {mounted.stderr.strip()}")
+    server = LiveServer(tmp_path, smtp)
+    server.env["PORTAL_RATELIMIT_SUBMIT"] = "100000 per hour"
+    try:
+        assert server.flask("migrate").returncode == 0
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        subprocess.run(["umount", "-l", str(data_dir)], check=False)
+
+
+def fill(directory: Path, leave: int) -> Path:
+    """Fill the filesystem of `directory` to the last byte, then free about `leave` bytes."""
+    filler = directory / "pengisi"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        for chunk in (1 << 20, 1 << 16, 1 << 12):
+            try:
+                while True:
+                    os.write(fd, b"\0" * chunk)
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC
+        os.ftruncate(fd, max(0, os.fstat(fd).st_size - leave))
+    finally:
+        os.close(fd)
+    return filler
+
+
+PAGE = 4096
+SHM = 32768
+
+
+def pages(size: int) -> int:
+    return -(-size // PAGE) * PAGE
+
+
+@pytest.mark.parametrize("room", ["none", "first-file-only", "files-but-not-the-rows"])
+def test_disk_full_tells_the_citizen_and_leaves_nothing_behind(small_disk, room):
+    server = small_disk
+    uploads_dir = server.data_dir / "uploads"
+    files = [(f"bukti{i}.pdf", padded_pdf(300_000)) for i in (1, 2, 3)]
+    # The database's shared-memory file (32 kB) is made when the request first opens it.
+    leave = {"none": 0, "first-file-only": SHM + pages(len(files[0][1])) + PAGE,
+             "files-but-not-the-rows": SHM + sum(pages(len(d)) for _, d in files) + 2 * PAGE}[room]
+    before = everything_in(uploads_dir)
+    filler = fill(server.data_dir, leave)
+
+    status, html, seconds = file_complaint(server, "penuh", files)
+    print(f"disk full ({room}): {status} after {seconds:.2f} s")
+    assert_not_received(status, html, "penuh")
+    assert everything_in(uploads_dir) == before
+    refused = re.findall(r"complaint not stored \([^)]+\): (\w+)", server.log_path.read_text())
+    assert refused == [{"none": "OperationalError", "first-file-only": "OSError",
+                        "files-but-not-the-rows": "OperationalError"}[room]]
+
+    filler.unlink()
+    assert complaints_in(server) == 0
+    # Once there is room again, the same submission goes through.
+    status, _, _ = file_complaint(server, "lega", files)
+    assert status == 303
+    assert complaints_in(server) == 1
+    assert len(everything_in(uploads_dir)) == len(before) + 3
+
+
+def test_read_only_data_directory_tells_the_citizen(small_disk):
+    server = small_disk
+    uploads_dir = server.data_dir / "uploads"
+    assert subprocess.run(["mount", "-o", "remount,ro", str(server.data_dir)]).returncode == 0
+    try:
+        for files in ([], [("bukti.pdf", padded_pdf(20_000))]):
+            status, html, seconds = file_complaint(server, "baca-saja", files)
+            print(f"read-only, {len(files)} file(s): {status} after {seconds:.2f} s")
+            assert_not_received(status, html, "baca-saja")
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(server.data_dir)], check=True)
+    assert complaints_in(server) == 0
+    assert everything_in(uploads_dir) == []
+
+
+@pytest.fixture
+def started(server):
+    server.start()
+    return server
+
+
+def test_locked_database_tells_the_citizen_within_the_busy_timeout(started):
+    server = started
+    uploads_dir = server.data_dir / "uploads"
+    status, _, _ = file_complaint(server, "pertama")
+    assert status == 303
+    db = database.connect(str(server.data_dir / "portal.db"))
+    (complaint_id, code), = db.execute("SELECT id, tracking_code FROM complaints").fetchall()
+    ops = users.create_user(db, "ops", PASSWORD, display_name="Operator", roles=["operator"], now=datetime.now())
+    handling.request_information(db, complaint_id, handling.Actor(ops, frozenset({"operator"})), datetime.now(),
+                                 note="Mohon lampirkan foto KK.", base_url=server.url)
+    db.close()
+
+    holder = sqlite3.connect(server.data_dir / "portal.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer keeps the lock, far longer than the bound
+    try:
+        status, html, seconds = file_complaint(server, "terkunci", [("bukti.pdf", padded_pdf(20_000))])
+        print(f"locked database, new complaint: {status} after {seconds:.2f} s")
+        assert_not_received(status, html, "terkunci")
+        assert everything_in(uploads_dir) == []
+
+        person = Browser(server.port)
+        token = person.token("/pengaduan/lacak")
+        started_at = time.monotonic()
+        status, _, html = person.post_form("/pengaduan/lacak/informasi", {
+            "csrf_token": token, "code": code, "body": "Foto KK terlampir."},
+            files=[("files", "kk.pdf", "application/pdf", padded_pdf(20_000))])
+        print(f"locked database, added information: {status} after {time.monotonic() - started_at:.2f} s")
+        assert status == 503
+        assert "Informasi tambahan Anda BELUM kami terima" in html
+        assert everything_in(uploads_dir) == []
+    finally:
+        holder.rollback()
+        holder.close()
+    assert complaints_in(server) == 1
+    status, _, _ = file_complaint(server, "kedua", [("bukti.pdf", padded_pdf(20_000))])
+    assert status == 303
+    assert len(everything_in(uploads_dir)) == 1
+
+
+def test_unexpected_error_gets_an_indonesian_page(started):
+    server = started
+    status, _, _ = file_complaint(server, "rusak")
+    assert status == 303
+    conn = sqlite3.connect(server.data_dir / "portal.db")
+    code = conn.execute("SELECT tracking_code FROM complaints").fetchone()[0]
+    conn.execute("ALTER TABLE events RENAME TO events_hilang")  # a damaged schema: a fault of ours
+    conn.commit()
+    conn.close()
+    person = Browser(server.port)
+    token = person.token("/pengaduan/lacak")
+    status, _, html = person.post_form("/pengaduan/lacak", {"csrf_token": token, "code": code})
+    assert status == 500
+    assert "Terjadi kesalahan" in html
+    assert "Kesalahan ini sudah tercatat" in html
+    assert "Internal Server Error" not in html
+    assert "no such table" in server.log_path.read_text()  # the cause is in the log, not on the page

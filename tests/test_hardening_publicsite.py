@@ -32,6 +32,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 import conftest
+import site_helpers
 from conftest import ROOT, VALID, LiveServer
 from portal import create_app
 from portal.db import connect
@@ -121,20 +122,12 @@ def file_and_answer(db, catalog, actor, tmp, person, body, visibility="publik") 
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory):
     """A copy of the site's sources, so that exports never touch the repository."""
-    root = tmp_path_factory.mktemp("situs")
-    def generated(folder, names):  # build output of earlier builds: regenerated from the data
-        return [n for n in names if n in (".cache", "pengaduan-publik") or
-                (Path(folder) == ROOT / "content" and n == "sop") or n.endswith(".pdf")]
-    for name in ("content", "overrides", "scripts"):
-        shutil.copytree(ROOT / name, root / name, ignore=generated)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    return root
+    return site_helpers.copy_sources(tmp_path_factory.mktemp("situs"))
 
 
 def build(tree: Path, site: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)], cwd=tree,
-                   check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)},
-                   capture_output=True)
+    result = site_helpers.build(tree, site)
+    assert result.returncode == 0, result.stdout + result.stderr
     return site
 
 

@@ -157,7 +157,8 @@ def content_state() -> tuple[dict, str]:
 
 
 # Pages the generators make: a build that wrote into content/ would leave them there.
-GENERATED = ("sop/index.md", "sosialisasi/materi/index.md", "profil-kependudukan/index.md", ".generated")
+GENERATED = ("sop/index.md", "sosialisasi/materi/index.md", "profil-kependudukan/index.md",
+             "layanan/kk.md", "layanan/kk.pdf", "standar-pelayanan/index.md", ".generated")
 
 
 def test_a_build_leaves_content_untouched(tmp_path):
@@ -165,6 +166,7 @@ def test_a_build_leaves_content_untouched(tmp_path):
     result = build(ROOT, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "sop" / "index.html").exists()  # generated pages were made, elsewhere
+    assert (tmp_path / "site" / "layanan" / "kk" / "index.html").exists()
     assert content_state() == before
     assert [g for g in GENERATED if (ROOT / "content" / g).exists()] == []
 
@@ -201,10 +203,29 @@ def test_a_failed_build_leaves_the_published_folder_as_it_was(project, tmp_path)
     out = tmp_path / "site"
     write(out, "index.html", "situs lama")
     broken = copy_sources(tmp_path / "rusak")
-    (broken / "content" / "layanan" / "kk.md").write_text("---\nstatus: terbitt\n---\n# KK\n")
+    (broken / "content" / "layanan" / "index.md").write_text("---\nstatus: terbitt\n---\n# Layanan\n")
     result = build(broken, out)
     assert result.returncode == 1
-    assert "content/layanan/kk.md, baris 2: status 'terbitt' tidak dikenal" in result.stderr
+    assert "content/layanan/index.md, baris 2: status 'terbitt' tidak dikenal" in result.stderr
     assert [p.name for p in out.iterdir()] == ["index.html"]
     assert (out / "index.html").read_text() == "situs lama"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no build folder left
+
+
+def test_a_hand_written_page_where_a_generator_writes_stops_the_build(tmp_path):
+    """A service page is made from content/data/standar-pelayanan/<slug>.yml; a hand-written copy
+    beside it would be a second source of the same page, silently replaced. The build refuses it,
+    naming the file, and the published folder stays as it was."""
+    out = tmp_path / "site"
+    write(out, "index.html", "situs lama")
+    project = copy_sources(tmp_path / "ganda")
+    (project / "content" / "layanan" / "kk.md").write_text("---\nstatus: terbit\n---\n# KK tulisan tangan\n")
+    (project / "content" / "standar-pelayanan").mkdir()
+    (project / "content" / "standar-pelayanan" / "index.md").write_text("# Daftar tulisan tangan\n")
+    result = build(project, out)
+    assert result.returncode == 1
+    assert "content/layanan/kk.md: halaman ini dibuat otomatis" in result.stderr
+    assert "content/standar-pelayanan/index.md" in result.stderr
+    assert "content/data/standar-pelayanan/kk.yml" in result.stderr  # where to write instead
+    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert (out / "index.html").read_text() == "situs lama"

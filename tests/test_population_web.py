@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 import conftest
-from portal.domain import users
+from portal.domain import policy, users
 from portal.domain.population import schema, store
 from test_population import KEC, PERIODE, csv_files, filled_template, siak_csv, xlsx_bytes
 
@@ -43,7 +43,7 @@ def upload(client, files, **form):
     return client.post(BASE + "unggah", data=data, content_type="multipart/form-data")
 
 
-@pytest.mark.parametrize("role", ["operator", "kadis", "pejabat", "admin"])
+@pytest.mark.parametrize("role", [r for r in users.ROLES if not policy.reachable("data_kependudukan", {r})])
 @pytest.mark.parametrize("method,path", [("GET", BASE), ("GET", BASE + "rekap"), ("GET", BASE + "siak"),
                                          ("GET", BASE + f"templat?kecamatan={KEC}&periode={PERIODE}"),
                                          ("POST", BASE + "unggah"), ("POST", BASE + "siak"),
@@ -64,7 +64,7 @@ def test_anonymous_visitors_are_sent_to_login(client):
     assert response.status_code == 302 and response.headers["Location"].startswith(LOGIN)
 
 
-@pytest.mark.parametrize("role", ["data", "kabid"])
+@pytest.mark.parametrize("role", [r for r in users.ROLES if policy.reachable("data_kependudukan", {r})])
 def test_data_officer_and_kabid_see_the_page_and_the_nav_link(client, staff, role):
     login(client, role)
     page = client.get(BASE + f"?periode={PERIODE}").get_data(as_text=True)

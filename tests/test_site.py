@@ -94,6 +94,22 @@ def test_page_fits_a_360px_screen(page, site_url):
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
 
 
+def test_standar_pelayanan_list_and_service_page_lead_to_each_other(page, site_url, built_site):
+    """One page per service, at the address citizens know, made from the Standar Pelayanan data:
+    the list leads to it, it shows how long the service takes and its print version, and leads back."""
+    page.goto(site_url + "/standar-pelayanan/")
+    page.locator("article").get_by_role("link", name="Kartu Keluarga (KK)", exact=True).click()
+    expect(page).to_have_url(site_url + "/layanan/kk/")
+    expect(page.get_by_role("heading", name="Berapa lama", level=2)).to_be_visible()
+    expect(page.get_by_role("heading", name="Pengaduan, saran, dan masukan", level=2)).to_be_visible()
+    pdf = page.locator("article").get_by_role("link", name=re.compile("versi cetak")).get_attribute("href")
+    response = page.request.get(urljoin(page.url, pdf))
+    assert response.ok and response.body().startswith(b"%PDF")
+    page.locator("article").get_by_role("link", name="semua Standar Pelayanan").click()
+    expect(page).to_have_url(site_url + "/standar-pelayanan/")
+    assert not (built_site / "standar-pelayanan" / "kk").exists()  # no second page of the same service
+
+
 # ------------------------------------------------------------------ search
 
 def search(page, site_url, query) -> list[str]:

@@ -65,7 +65,7 @@ def test_cli_user_create_makes_an_account_that_can_sign_in(app, client, db):
 def test_cli_refuses_a_short_password(app, db):
     result = cli(app, "user", "create", "ani", "--role", "operator", "--name", "Ani", "--password", "pendek")
     assert result.exit_code == 1
-    assert "Error: Kata sandi minimal 10 karakter." in result.output
+    assert "Error: Kata sandi minimal 12 karakter" in result.output
     assert db["users"].count == 0
 
 
@@ -137,21 +137,23 @@ def test_new_admin_must_change_password_before_anything_else(app, client, db):
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"] == PASSWORD
     # A too short new password is refused and nothing changes.
-    response = client.post(PASSWORD, data={"password": "pendek", "confirm": "pendek",
+    response = client.post(PASSWORD, data={"current": password, "password": "pendek", "confirm": "pendek",
                                            "csrf_token": token_from(client, PASSWORD)})
-    assert "Kata sandi minimal 10 karakter." in response.get_data(as_text=True)
+    assert "Kata sandi minimal 12 karakter" in response.get_data(as_text=True)
     assert client.get(INDEX).headers["Location"] == PASSWORD
-    response = client.post(PASSWORD, data={"password": "sandi-baru-admin-1", "confirm": "sandi-baru-admin-2",
+    response = client.post(PASSWORD, data={"current": password, "password": "sandi-baru-kantor-1",
+                                           "confirm": "sandi-baru-kantor-2",
                                            "csrf_token": token_from(client, PASSWORD)})
     assert "Kedua kata sandi tidak sama." in response.get_data(as_text=True)
-    response = client.post(PASSWORD, data={"password": "sandi-baru-admin-1", "confirm": "sandi-baru-admin-1",
+    response = client.post(PASSWORD, data={"current": password, "password": "sandi-baru-kantor-1",
+                                           "confirm": "sandi-baru-kantor-1",
                                            "csrf_token": token_from(client, PASSWORD)})
     assert response.status_code == 302 and response.headers["Location"] == INDEX
     page = client.get(INDEX)
     assert page.status_code == 200
     assert "Kata sandi telah diganti." in page.get_data(as_text=True)
     assert users.authenticate(db, "admin", password) is None
-    assert users.authenticate(db, "admin", "sandi-baru-admin-1") is not None
+    assert users.authenticate(db, "admin", "sandi-baru-kantor-1") is not None
 
 
 def test_password_change_signs_out_other_sessions(app, db):
@@ -160,7 +162,8 @@ def test_password_change_signs_out_other_sessions(app, db):
     login(laptop)
     login(phone)
     assert phone.get(INDEX).status_code == 200
-    response = laptop.post(PASSWORD, data={"password": "sandi-baru-123", "confirm": "sandi-baru-123",
+    response = laptop.post(PASSWORD, data={"current": "rahasia-sekali-123", "password": "sandi-baru-123",
+                                           "confirm": "sandi-baru-123",
                                            "csrf_token": token_from(laptop, PASSWORD)})
     assert response.status_code == 302
     assert laptop.get(INDEX).status_code == 200  # the session that changed it stays signed in
@@ -188,9 +191,9 @@ def test_fourth_failed_login_is_rate_limited(strict_login_app):
     assert "Terlalu banyak permintaan" in response.get_data(as_text=True)
 
 
-def test_login_limit_counts_per_account_across_addresses(strict_login_app):
-    """An attacker who changes address still gets only three guesses at one account; even the
-    right password is then refused until the window passes."""
+def test_failures_from_other_addresses_do_not_lock_the_account(strict_login_app):
+    """Guesses at one account from other addresses do not lock its owner out: no account
+    lockout that anyone could trigger (each guessing address is slowed down on its own)."""
     app, db = strict_login_app
     make_user(db)
     for i in range(3):
@@ -199,12 +202,8 @@ def test_login_limit_counts_per_account_across_addresses(strict_login_app):
         assert response.status_code == 200
     client = app.test_client()
     response = login(client, environ_base={"REMOTE_ADDR": "10.0.0.9"})
-    assert response.status_code == 429
-    assert goes_to_login(client.get(INDEX, environ_base={"REMOTE_ADDR": "10.0.0.9"}))
-    # Another account from a fresh address is not affected.
-    make_user(db, "budi")
-    response = login(app.test_client(), "budi", environ_base={"REMOTE_ADDR": "10.0.0.10"})
     assert response.status_code == 302 and response.headers["Location"] == INDEX
+    assert client.get(INDEX, environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 200
 
 
 # ---------------------------------------------------------------- operator entry

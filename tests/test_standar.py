@@ -1,10 +1,11 @@
 """Standar Pelayanan as data: the fourteen components of PermenPANRB 15/2014 per service, checked
-with file and line, rendered as a page (six public components, eight one click away) and as a
-one-page A4 notice with a QR code to the page."""
+with file and line, rendered as the service's one page at layanan/<slug>.md (six public components,
+eight one click away) and as a one-page A4 notice with a QR code to the page."""
 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import markdown
 import pypdf
 import pytest
+import yaml
 
 from portal.domain import standar as domain
 from portal.domain.errors import DataError
@@ -52,7 +54,7 @@ def test_every_service_has_all_fourteen_components():
 
 @pytest.mark.parametrize("slug", sorted(SERVICES))
 def test_service_page_shows_the_six_public_components(generated, slug):
-    page = generated[f"standar-pelayanan/{slug}.md"]
+    page = generated[f"layanan/{slug}.md"]
     html = markdown.markdown(page.split("---\n", 2)[2], extensions=["md_in_html", "admonition", "attr_list"])
     public, _, hidden = html.partition("<details")
     headings = re.findall(r"<h2>(.*?)</h2>", public)
@@ -68,25 +70,69 @@ def test_service_page_shows_the_six_public_components(generated, slug):
     for _, nama in domain.PENGELOLAAN:
         assert f"<h3>{nama}</h3>" in hidden, nama
         assert f"<h3>{nama}</h3>" not in public
-    assert "status: perlu-tinjauan" in page.split("---\n", 2)[1]
+    front = yaml.safe_load(page.split("---\n", 2)[1])
+    item = domain.load_one(ROOT / f"content/data/standar-pelayanan/{slug}.yml")
+    assert front["status"] == item.status  # a draft service stays out of the public site
+    assert front["search"] == {"boost": 2}  # service pages come first in the site's search
+    assert re.findall(r"<h1>(.*?)</h1>", html) == [item.nama]  # the service's name, as citizens know it
+
+
+@pytest.mark.parametrize("slug", sorted(SERVICES))
+def test_service_page_keeps_the_note_before_coming_with_the_contact_link(generated, slug):
+    """The hand-written pages' "Pastikan sebelum datang" note now comes from the data."""
+    page = generated[f"layanan/{slug}.md"]
+    item = domain.load_one(ROOT / f"content/data/standar-pelayanan/{slug}.yml")
+    html = markdown.markdown(page.split("---\n", 2)[2], extensions=["md_in_html", "admonition", "attr_list"])
+    note = re.search(r'<div class="admonition note">\s*<p class="admonition-title">Pastikan sebelum datang</p>'
+                     r"(.*?)</div>", html, re.DOTALL)
+    assert note, html
+    assert 'href="../tentang/kontak.md"' in note.group(1)
+    if item.catatan:
+        assert " ".join(item.catatan.split()).replace("&", "&amp;") in " ".join(note.group(1).split())
+
+
+def test_every_relative_link_of_the_generated_pages_reaches_a_file(generated):
+    """Index -> pages and PDFs, pages -> index, PDF and contact page: resolved as the site does."""
+    site_files = {str(p.relative_to(ROOT / "content")) for p in (ROOT / "content").rglob("*") if p.is_file()}
+    site_files |= set(generated)
+    checked = 0
+    for path, text in generated.items():
+        if not path.endswith(".md"):
+            continue
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"^([a-z]+:|/)", target):
+                continue
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target.split("#")[0]))
+            assert resolved in site_files, (path, target)
+            checked += 1
+    assert checked > 2 * len(SERVICES)
+
+
+def test_no_second_page_per_service(generated):
+    """One page per service, where citizens find it; the standards' folder holds the index alone."""
+    assert {p for p in generated if p.startswith("standar-pelayanan/")} == {"standar-pelayanan/index.md"}
+    assert {p for p in generated if p.startswith("layanan/")} == \
+        {f"layanan/{s}.{ext}" for s in SERVICES for ext in ("md", "pdf")}
 
 
 def test_index_lists_every_service_with_its_print_version(generated):
     index = generated["standar-pelayanan/index.md"]
     for slug in SERVICES:
-        assert f"({slug}.md)" in index and f"({slug}.pdf)" in index
+        assert f"(../layanan/{slug}.md)" in index and f"(../layanan/{slug}.pdf)" in index
 
 
 @pytest.mark.parametrize("slug", sorted(SERVICES))
 def test_notice_is_one_a4_page_with_title_and_qr_address(generated, slug):
-    reader = pypdf.PdfReader(io.BytesIO(generated[f"standar-pelayanan/{slug}.pdf"]))
+    reader = pypdf.PdfReader(io.BytesIO(generated[f"layanan/{slug}.pdf"]))
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
     assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (210, 297)
     text = " ".join(reader.pages[0].extract_text().split())
     nama = domain.load_one(ROOT / f"content/data/standar-pelayanan/{slug}.yml").nama
     assert f"Standar Pelayanan {nama}" in text
-    assert standar.page_url(generated["_url"], slug) in "".join(text.split())
+    url = standar.page_url(generated["_url"], slug)
+    assert url.endswith(f"/layanan/{slug}/")  # the address citizens already know
+    assert url in "".join(text.split())
     assert "SP4N-LAPOR!" in text
 
 
@@ -141,4 +187,4 @@ def test_draft_standard_is_left_out_of_a_public_build(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("status: perlu-tinjauan", "status: draft"),
                     encoding="utf-8")
     assert standar.generate(content, preview=False) == {}
-    assert "standar-pelayanan/kk.md" in standar.generate(content, preview=True)
+    assert "layanan/kk.md" in standar.generate(content, preview=True)

@@ -6,6 +6,7 @@ citizen was told we accepted is on disk, together with the message that tells th
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 import sqlite3
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..db import write_transaction
-from . import deadlines, messages, nik as nik_rules, outbox, regions, tracking, uploads, workflow
+from . import deadlines, emails, messages, nik as nik_rules, outbox, regions, storage, tracking, uploads, workflow
 from .calendar import Calendar, Deadline
 from .catalog import Catalog
 
@@ -23,7 +24,6 @@ VISIBILITIES = {
     "anonim": "Anonim: identitas saya tidak dicatat dan tidak diketahui petugas",
 }
 
-EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^(\+62|62|0)8[0-9]{7,12}$|^(\+62|62|0)[1-9][0-9]{6,10}$")
 
 
@@ -98,8 +98,10 @@ def validate(new: NewComplaint, catalog: Catalog, limits: Limits, today: date) -
         errors["name"] = "Nama wajib diisi, kecuali untuk pengaduan anonim."
     elif len(clean.name) > 100:
         errors["name"] = "Nama terlalu panjang (paling banyak 100 karakter)."
-    if clean.email and (len(clean.email) > 254 or not EMAIL.match(clean.email)):
-        errors["email"] = "Alamat e-mail tidak valid. Contoh: nama@contoh.id"
+    try:
+        clean.email = emails.normalise(clean.email)
+    except emails.InvalidEmail as exc:
+        errors["email"] = str(exc)
     if clean.phone and not PHONE.match(clean.phone):
         errors["phone"] = "Nomor telepon tidak valid. Contoh: 081234567890"
     if new.channel == "web" and not anonymous and not (clean.email or clean.phone) \
@@ -144,28 +146,42 @@ def file_complaint(db, new: NewComplaint, files: list[uploads.CleanFile], *, cat
         raise InvalidComplaint({"files": f"Paling banyak {limits.max_files} lampiran."})
     received_at = new.received_at or now
     due = deadlines.answer_deadline(calendar, catalog, received_at.date())
-    stored = [uploads.store(upload_dir, f) for f in files]
-    try:
-        with write_transaction(db):
-            if new.lapor_id and db.execute(
-                    "SELECT 1 FROM complaints WHERE lapor_id = ?", [new.lapor_id]).fetchone():
-                raise DuplicateLaporId(
-                    f"Pengaduan dengan nomor LAPOR! {new.lapor_id} sudah tercatat; jangan dicatat dua kali.")
-            complaint_id, code = _insert(db, new, received_at, now)
-            event_id = _event(db, complaint_id, now, "diterima", None, workflow.INITIAL,
-                              actor_id=new.entered_by,
-                              actor_role="operator" if new.entered_by else workflow.CITIZEN,
-                              note=catalog.channels[new.channel])
-            _attach(db, complaint_id, event_id, files, stored, now)
-            if new.email:
-                subject, body = messages.acknowledgment(
-                    tracking.display(code), received_at, due, base_url, catalog.categories[new.category])
-                outbox.enqueue(db, recipient=new.email, subject=subject, body=body, now=now,
-                               complaint_id=complaint_id, domain=messages.mail_domain(base_url))
-    except BaseException:
-        uploads.remove(upload_dir, stored)
-        raise
+    with _all_or_nothing(upload_dir, files) as stored, write_transaction(db):
+        if new.lapor_id and db.execute(
+                "SELECT 1 FROM complaints WHERE lapor_id = ?", [new.lapor_id]).fetchone():
+            raise DuplicateLaporId(
+                f"Pengaduan dengan nomor LAPOR! {new.lapor_id} sudah tercatat; jangan dicatat dua kali.")
+        complaint_id, code = _insert(db, new, received_at, now)
+        event_id = _event(db, complaint_id, now, "diterima", None, workflow.INITIAL,
+                          actor_id=new.entered_by,
+                          actor_role="operator" if new.entered_by else workflow.CITIZEN,
+                          note=catalog.channels[new.channel])
+        _attach(db, complaint_id, event_id, files, stored, now, upload_dir)
+        if new.email:
+            subject, body = messages.acknowledgment(
+                tracking.display(code), received_at, due, base_url, catalog.categories[new.category])
+            outbox.enqueue(db, recipient=new.email, subject=subject, body=body, now=now,
+                           complaint_id=complaint_id, domain=messages.mail_domain(base_url))
     return Filed(complaint_id, tracking.display(code), received_at, due)
+
+
+@contextlib.contextmanager
+def _all_or_nothing(upload_dir: str, files: list[uploads.CleanFile]):
+    """Attachments written with the rows that name them, or not at all.
+
+    Wraps the write transaction: files are written and synced before it (so the write lock is
+    not held during file I/O), moved into place last inside it, and removed when anything fails,
+    the commit included. A disk, lock or read-only fault is raised as storage.StorageFault."""
+    stored: list[str] = []
+    try:
+        stored = uploads.store(upload_dir, files)
+        yield stored
+    except BaseException as exc:
+        uploads.discard(upload_dir, stored)
+        kind = storage.fault_kind(exc)
+        if kind is not None and not isinstance(exc, storage.StorageFault):
+            raise storage.StorageFault(kind) from exc
+        raise
 
 
 def _insert(db, new: NewComplaint, received_at: datetime, now: datetime) -> tuple[int, str]:
@@ -198,13 +214,15 @@ def _event(db, complaint_id, now, kind, from_state, to_state, *, actor_id=None, 
     }).last_pk
 
 
-def _attach(db, complaint_id, event_id, files, stored, now) -> None:
+def _attach(db, complaint_id, event_id, files, stored, now, upload_dir) -> None:
+    """The attachments' rows, then the files moved in beside them: the last step before commit."""
     for f, stored_name in zip(files, stored):
         db["attachments"].insert({
             "complaint_id": complaint_id, "event_id": event_id, "stored_name": stored_name,
             "original_name": f.original_name, "mime": f.mime, "size": len(f.data),
             "sha256": f.sha256, "created_at": now.isoformat(),
         })
+    uploads.publish(upload_dir, stored)
 
 
 def find_by_code(db, typed_code: str) -> dict | None:
@@ -236,22 +254,17 @@ def add_information(db, complaint: dict, text: str, files: list[uploads.CleanFil
         raise InvalidComplaint({"body": f"Informasi tambahan paling banyak {limits.max_text_chars} karakter."})
     if len(files) > limits.max_files:
         raise InvalidComplaint({"files": f"Paling banyak {limits.max_files} lampiran."})
-    stored = [uploads.store(upload_dir, f) for f in files]
-    try:
-        with write_transaction(db):
-            state = db.execute("SELECT state FROM complaints WHERE id = ?", [complaint["id"]]).fetchone()[0]
-            try:
-                step = workflow.check("tambah_informasi", state, {workflow.CITIZEN})
-            except workflow.StepNotAllowed:
-                raise NotWaitingForInformation(
-                    "Pengaduan ini sedang tidak menunggu informasi tambahan dari Anda.") from None
-            event_id = _event(db, complaint["id"], now, step.code, state, step.to_state,
-                              actor_role=workflow.CITIZEN, body=text or None)
-            db.execute("UPDATE complaints SET state = ? WHERE id = ?", [step.to_state, complaint["id"]])
-            _attach(db, complaint["id"], event_id, files, stored, now)
-    except BaseException:
-        uploads.remove(upload_dir, stored)
-        raise
+    with _all_or_nothing(upload_dir, files) as stored, write_transaction(db):
+        state = db.execute("SELECT state FROM complaints WHERE id = ?", [complaint["id"]]).fetchone()[0]
+        try:
+            step = workflow.check("tambah_informasi", state, {workflow.CITIZEN})
+        except workflow.StepNotAllowed:
+            raise NotWaitingForInformation(
+                "Pengaduan ini sedang tidak menunggu informasi tambahan dari Anda.") from None
+        event_id = _event(db, complaint["id"], now, step.code, state, step.to_state,
+                          actor_role=workflow.CITIZEN, body=text or None)
+        db.execute("UPDATE complaints SET state = ? WHERE id = ?", [step.to_state, complaint["id"]])
+        _attach(db, complaint["id"], event_id, files, stored, now, upload_dir)
 
 
 @dataclass(frozen=True)

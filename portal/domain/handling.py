@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..db import write_transaction
-from . import deadlines, messages, outbox, tracking, workflow
+from . import deadlines, messages, outbox, tracking, users, workflow
 from .catalog import Catalog
 from .complaints import events_of, get as get_complaint
 from .rendering import render_reply  # noqa: F401  (the staff pages and documents ask for it here)
@@ -182,8 +182,8 @@ def dispose(db, complaint_id, actor: Actor, now, *, pejabat_id: int, instruksi: 
         authorise(db, complaint_id, "disposisi", actor, expected_state)
         if batas < now.date():
             raise HandlingError("Batas waktu disposisi tidak boleh sebelum hari ini.")
-        if not db.execute("SELECT 1 FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.user_id = ? "
-                          "AND r.role = 'pejabat' AND u.active = 1", [pejabat_id]).fetchone():
+        # Held now: an acting official whose period has ended could never take the next step.
+        if not users.holds(db, pejabat_id, "pejabat", now):
             raise HandlingError("Pilih pejabat yang akan membuat konsep tanggapan.")
         transition(db, complaint_id, "disposisi", actor, now, note=instruksi, expected_state=expected_state)
         nota = db.execute("SELECT id FROM nota_dinas WHERE complaint_id = ? ORDER BY id DESC LIMIT 1",

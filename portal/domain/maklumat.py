@@ -34,7 +34,7 @@ import yaml
 
 from ..db import write_transaction
 from . import catalog as catalog_module
-from . import readiness, regions
+from . import policy, readiness, regions
 from . import sop as _sop
 from .errors import DataError
 
@@ -295,8 +295,10 @@ def approve(db, content_dir: str | os.PathLike, *, actor_id: int, roles, jabatan
             now: datetime, production: bool) -> dict:
     """The Kepala Dinas approves the Maklumat they saw (`expected_hash`): recorded against the account
     in standards_approvals (append-only) and the audit log, then exported for the site."""
-    if "kadis" not in roles:
-        raise MaklumatError("Hanya Kepala Dinas yang dapat menyetujui Maklumat Pelayanan.")
+    try:
+        policy.check("maklumat_setujui", roles)
+    except policy.Refused as exc:
+        raise MaklumatError(str(exc)) from None
     try:
         item = load(content_dir)
     except DataError as exc:

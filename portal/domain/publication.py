@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..db import write_transaction
-from . import audit, redaction, regions, tracking
+from . import audit, policy, redaction, regions, tracking
 from .catalog import Catalog
 from .complaints import get as get_complaint
 from .handling import Actor, HandlingError, allocate_number
@@ -28,10 +28,6 @@ class NotPublishable(ValueError):
     "This complaint may not be published (or withdrawn) by this person."
 
 
-# Who decides what the public list shows: approving and withdrawing alike.
-PUBLISHERS = frozenset({"operator"})
-
-
 def _reply(db, complaint_id: int) -> tuple[str, str] | None:
     """The reply as sent, and the day it was sent."""
     return db.execute("SELECT body, at FROM events WHERE complaint_id = ? AND kind = 'kirim' ORDER BY id DESC LIMIT 1",
@@ -39,8 +35,7 @@ def _reply(db, complaint_id: int) -> tuple[str, str] | None:
 
 
 def publishable(db, complaint: dict) -> bool:
-    return complaint["visibility"] == "publik" and complaint["state"] == "selesai" and \
-        complaint["erased_at"] is None and _reply(db, complaint["id"]) is not None
+    return policy.in_state("publikasi_setujui", complaint) and _reply(db, complaint["id"]) is not None
 
 
 def _known(complaint: dict) -> list[str]:
@@ -56,8 +51,10 @@ def suggestion(db, complaint: dict) -> tuple[str, str]:
 
 def approve(db, complaint_id: int, actor: Actor, now: datetime, *, body: str, reply: str) -> str:
     """Publish the operator's checked version; returns its public number."""
-    if not PUBLISHERS & actor.roles:
-        raise NotPublishable("Hanya operator pengaduan yang dapat menyetujui publikasi.")
+    try:
+        policy.check("publikasi_setujui", actor.roles)
+    except policy.Refused as exc:
+        raise NotPublishable(str(exc)) from None
     body, reply = redaction.normalise(body).strip(), redaction.normalise(reply).strip()
     if not body or not reply:
         raise HandlingError("Isi pengaduan dan tanggapan yang akan dipublikasikan tidak boleh kosong.")
@@ -82,8 +79,10 @@ def approve(db, complaint_id: int, actor: Actor, now: datetime, *, body: str, re
 def withdraw(db, complaint_id: int, actor: Actor, now: datetime) -> str:
     """Take a published item off the public list; returns its public number. It can be checked
     and approved again later (under the same number)."""
-    if not PUBLISHERS & actor.roles:
-        raise NotPublishable("Hanya operator pengaduan yang dapat menarik publikasi.")
+    try:
+        policy.check("publikasi_tarik", actor.roles)
+    except policy.Refused as exc:
+        raise NotPublishable(str(exc)) from None
     with write_transaction(db):
         row = db.execute("SELECT public_number FROM publications WHERE complaint_id = ? AND withdrawn_at IS NULL",
                          [complaint_id]).fetchone()

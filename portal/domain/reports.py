@@ -34,7 +34,7 @@ from pathlib import Path
 from babel.numbers import format_decimal
 
 from ..db import write_transaction
-from . import audit, deadlines, regions, tracking, workflow
+from . import audit, deadlines, policy, regions, tracking, workflow
 from .calendar import Calendar
 from .catalog import Catalog
 
@@ -537,13 +537,11 @@ def approve(db, tahun: int, out_dir: str | os.PathLike, *, actor_id: int, roles:
             jabatan: str, expected_hash: str, now: datetime) -> dict:
     """The Kepala Dinas approves the exported figures they saw (`expected_hash`); recorded in
     report_approvals and the audit log, and written into the JSON."""
-    if "kadis" not in roles:
-        raise ReportError("Hanya Kepala Dinas yang dapat menyetujui laporan tahunan.")
     doc = read(out_dir, tahun)
-    if doc is None:
-        raise ReportError(f"Laporan {tahun} belum diekspor; ekspor terlebih dahulu.")
-    if not doc.get("lengkap"):
-        raise ReportError(f"Tahun {tahun} belum berakhir; laporan sementara tidak dapat disetujui.")
+    try:
+        policy.check("laporan_setujui", roles, subject=doc)
+    except policy.Refused as exc:
+        raise ReportError(str(exc)) from None
     digest = figures_hash(doc["angka"])
     if digest != doc.get("sidik") or digest != expected_hash:
         raise ReportError("Angka laporan telah berubah sejak halaman dibuka (mungkin diekspor ulang). "

@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 import yaml
 
 from ..db import write_transaction
+from . import policy
 from ..publish import drafts
 from ..publish.errors import DataError
 
@@ -58,11 +59,15 @@ class Step:
     label: str
     from_states: tuple[str, ...]
     to_state: str | None  # None: the state does not change (saving the text)
-    roles: tuple[str, ...]
+    action: str  # the row of the portal's policy table that says who may take it; SYSTEM: the job
     needs_note: bool = False
     not_contributor: bool = False  # a second pair of eyes: never someone who wrote the text
     approval: str | None = None  # "required": only for changes that need the Kepala Dinas;
     #                              "done": not possible before his approval when it is needed
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return (SYSTEM,) if self.action == SYSTEM else policy.ACTIONS[self.action].roles
 
 
 EDITABLE = ("draf", "dikembalikan", "gagal")
@@ -70,26 +75,18 @@ EDITABLE = ("draf", "dikembalikan", "gagal")
 STEPS = {
     s.code: s
     for s in (
-        Step("simpan", "Simpan draf", EDITABLE, "draf", ("web",)),
-        Step("ajukan", "Ajukan untuk ditinjau", EDITABLE, "diajukan", ("web",)),
-        Step("tinjau", "Tandai sudah ditinjau", ("diajukan",), "ditinjau", ("web",), not_contributor=True),
-        Step("setujui", "Setujui (Kepala Dinas)", ("ditinjau",), "disetujui", ("kadis",), approval="required"),
-        Step("terbitkan", "Terbitkan", ("ditinjau", "disetujui"), "antre", ("web",), approval="done"),
+        Step("simpan", "Simpan draf", EDITABLE, "draf", "situs_ubah"),
+        Step("ajukan", "Ajukan untuk ditinjau", EDITABLE, "diajukan", "situs_ajukan"),
+        Step("tinjau", "Tandai sudah ditinjau", ("diajukan",), "ditinjau", "situs_tinjau", not_contributor=True),
+        Step("setujui", "Setujui (Kepala Dinas)", ("ditinjau",), "disetujui", "situs_setujui", approval="required"),
+        Step("terbitkan", "Terbitkan", ("ditinjau", "disetujui"), "antre", "situs_terbitkan", approval="done"),
         Step("kembalikan", "Kembalikan dengan catatan", ("diajukan", "ditinjau", "disetujui", "gagal"),
-             "dikembalikan", ("web", "kadis"), needs_note=True),
-        Step("batalkan", "Batalkan perubahan", EDITABLE + ("diajukan",), "dibatalkan", ("web",)),
-        Step("berhasil", "Terbit", ("antre",), "terbit", (SYSTEM,)),
-        Step("gagal", "Gagal diterbitkan", ("antre",), "gagal", (SYSTEM,)),
+             "dikembalikan", "situs_kembalikan", needs_note=True),
+        Step("batalkan", "Batalkan perubahan", EDITABLE + ("diajukan",), "dibatalkan", "situs_batalkan"),
+        Step("berhasil", "Terbit", ("antre",), "terbit", SYSTEM),
+        Step("gagal", "Gagal diterbitkan", ("antre",), "gagal", SYSTEM),
     )
 }
-
-# Pages of the Situs area that are not steps: who may open them. (One place; the portal's
-# rules table takes these over.)
-RIGHTS = {
-    "situs_lihat": ("web", "kadis"),
-    "situs_ubah": ("web",),
-}
-
 
 class StepNotAllowed(Exception):
     "The step cannot be taken by this person or from this state."
@@ -136,10 +133,6 @@ def role_allows(step_code: str, roles) -> bool:
     return bool(set(roles) & set(STEPS[step_code].roles))
 
 
-def allowed(right: str, roles) -> bool:
-    return bool(set(roles) & set(RIGHTS[right]))
-
-
 # ------------------------------------------------------------------ what may be edited
 
 CONTENT = "content/"
@@ -165,6 +158,9 @@ def page_path_problem(relpath: str) -> str | None:
                 "layanan/surat-pindah), dan berakhir .md.")
     if relpath.startswith(RESERVED) or relpath in RESERVED:
         return f"Alamat \u201c{relpath}\u201d dipakai oleh portal atau sistem; pilih nama lain."
+    if relpath.startswith("layanan/") and relpath != "layanan/index.md":
+        return (f"Halaman layanan \u201c{relpath}\u201d dibuat otomatis dari data Standar Pelayanan "
+                "(content/data/standar-pelayanan/), sehingga tidak dapat ditulis di sini.")
     if relpath in drafts.OPTIONAL_NAV or relpath.startswith(GENERATED_DIRS) \
             or relpath in ("sosialisasi/jadwal.md", "sosialisasi/laporan.md"):
         return (f"Halaman \u201c{relpath}\u201d dibuat otomatis dari data saat situs dibangun, sehingga "

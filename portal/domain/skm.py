@@ -33,7 +33,7 @@ from typing import Any
 import yaml
 
 from ..db import write_transaction
-from . import audit, reports
+from . import audit, policy, reports
 from . import sop as _sop
 from .errors import DataError
 
@@ -557,8 +557,10 @@ def approve(db, kode_periode: str, *, services: dict[str, str], actor_id: int, r
             expected_hash: str, today: date, now: datetime, min_count: int = reports.DEFAULT_MIN_COUNT) -> dict:
     """The Kepala Dinas approves the follow-up plans they saw (`expected_hash`): recorded in
     standards_approvals (append-only) and the audit log."""
-    if "kadis" not in roles:
-        raise SkmError("Hanya Kepala Dinas yang dapat menyetujui rencana tindak lanjut SKM.")
+    try:
+        policy.check("skm_setujui", roles)
+    except policy.Refused as exc:
+        raise SkmError(str(exc)) from None
     p = periode(kode_periode)
     plans = public_plans(rencana(db, p.kode), services)
     if not plans:

@@ -9,6 +9,7 @@ the management (held, and shown on request, one click away on the site). One fil
     status: perlu-tinjauan          # perlu-tinjauan | draft | terbit (as the site's pages)
     ringkasan: ...
     tinjauan: [what the office must still confirm, ...]   # optional
+    catatan: ...                    # optional: what to ask the office before coming (special cases)
     penyampaian:                    # the six public components
       persyaratan, prosedur, jangka_waktu, biaya, produk, pengaduan
     pengelolaan:                    # the eight management components
@@ -57,7 +58,7 @@ PENGELOLAAN = (
     ("jaminan_keamanan", "Jaminan keamanan dan keselamatan pelayanan"),
     ("evaluasi_kinerja", "Evaluasi kinerja pelaksana"),
 )
-TOP_FIELDS = ("nama", "urutan", "status", "ringkasan", "tinjauan", "penyampaian", "pengelolaan")
+TOP_FIELDS = ("nama", "urutan", "status", "ringkasan", "tinjauan", "catatan", "penyampaian", "pengelolaan")
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class Standar:
     tinjauan: tuple[str, ...]
     penyampaian: tuple[Komponen, ...]  # the six, in the regulation's order
     pengelolaan: tuple[Komponen, ...]  # the eight, in the regulation's order
+    catatan: str = ""  # cases that differ, to ask the office about before coming
 
     def komponen(self, kode: str) -> Komponen:
         return next(k for k in self.penyampaian + self.pengelolaan if k.kode == kode)
@@ -150,6 +152,7 @@ class _Checker(_sop._Checker):
             tinjauan=self.texts(data, "tinjauan", (), required=False, accept_str=True),
             penyampaian=self.section(data, "penyampaian", [(k, n, j) for k, n, j in PENYAMPAIAN]),
             pengelolaan=self.section(data, "pengelolaan", [(k, n, n) for k, n in PENGELOLAAN]),
+            catatan=(self.get(data, "catatan", str, (), required=False) or "").strip(),
         )
 
     def section(self, data: dict, key: str, components: list[tuple[str, str, str]]) -> tuple[Komponen, ...]:

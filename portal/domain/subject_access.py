@@ -6,16 +6,18 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from . import audit, tracking
+from . import audit, emails, tracking
 from .complaints import events_of, normalise_phone
 
 
 def find(db, *, code: str = "", email: str = "", phone: str = "") -> list[int]:
+    """Raises emails.InvalidEmail for an e-mail address that is not one valid address."""
     ids: set[int] = set()
+    email = emails.normalise(email)
     if code.strip():
         ids |= {r[0] for r in db.execute("SELECT id FROM complaints WHERE tracking_code = ?", [tracking.normalise(code)])}
-    if email.strip():
-        ids |= {r[0] for r in db.execute("SELECT id FROM complaints WHERE lower(email) = lower(?)", [email.strip()])}
+    if email:
+        ids |= {r[0] for r in db.execute("SELECT id FROM complaints WHERE lower(email) = lower(?)", [email])}
     if phone.strip():
         ids |= {r[0] for r in db.execute("SELECT id FROM complaints WHERE phone = ?", [normalise_phone(phone)])}
     return sorted(ids)

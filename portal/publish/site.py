@@ -4,7 +4,8 @@
 
 1. stage: copy content/ and the theme overrides into a build folder (never written: content/);
 2. generate: run the generators of portal.publish there (SOP pages, materials with their PDFs,
-   sessions, news feed, complaints, profile, report);
+   sessions, news feed, complaints, profile, report, service pages); a file of content/ at a path
+   a generator writes stops the build (one source per page);
 3. gate: check every page's front matter; leave out every page that is not public (drafts,
    unapproved materials, unapproved reports) with the files beside it, and its menu entry; in
    a preview keep them with the DRAF banner (the rules: portal.publish.drafts);
@@ -19,6 +20,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import subprocess
@@ -31,7 +33,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from . import DataError, check as checker, drafts, generate
+from . import GENERATORS, DataError, check as checker, drafts, generate
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINES = ("mkdocs", "zensical")
@@ -157,6 +159,7 @@ def stage(folder: Path, *, root: Path = ROOT, preview: bool = False, cache_dir: 
         outputs = generate(docs, preview)
     finally:
         (docs / ".cache").unlink()
+    _refuse_hand_written(docs, outputs)
     for relative, data in sorted(outputs.items()):
         target = docs / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -168,6 +171,31 @@ def stage(folder: Path, *, root: Path = ROOT, preview: bool = False, cache_dir: 
     write_config(config, folder / "mkdocs.yml")
     public = [p for p in drafts.pages(docs) if preview or p not in hidden]
     return Staged(folder, config, {} if preview else hidden, public)
+
+
+def _refuse_hand_written(docs: Path, outputs: dict) -> None:
+    """A file in content/ at a path a generator writes would be a second source of that page, and
+    silently replaced: stop, naming every such file and the data to edit instead."""
+    clashes = sorted(r for r in outputs if (docs / r).exists() or (docs / r).is_symlink())
+    if not clashes:
+        return
+    sources = [s for s in (_source_of(r) for r in clashes) if s]
+    message = ("halaman ini dibuat otomatis oleh pembangun situs, jadi tidak boleh ada berkas tulisan tangan "
+               "di tempat yang sama; hapus berkas ini")
+    message += f" dan ubah datanya di {', '.join(dict.fromkeys(sources))}" if sources else \
+        " dan ubah data sumbernya di content/data/"
+    if len(clashes) > 1:
+        message += f". Berkas lain yang sama: {', '.join('content/' + r for r in clashes[1:])}"
+    raise DataError(docs / clashes[0], "", message)
+
+
+def _source_of(relative: str) -> str | None:
+    "The data file a generator makes `relative` from, when the generator can tell (its `source_of`)."
+    for name in GENERATORS:
+        source_of = getattr(importlib.import_module(name), "source_of", None)
+        if source_of and (found := source_of(relative)):
+            return found
+    return None
 
 
 def engine_command(engine: str, config: Path) -> list[str]:

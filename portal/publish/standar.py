@@ -1,15 +1,19 @@
-"""The Standar Pelayanan pages and notice-board PDFs, from content/data/standar-pelayanan/*.yml.
+"""The service pages, the Standar Pelayanan list and the notice-board PDFs, from
+content/data/standar-pelayanan/*.yml: the data are the one source of each service's page.
 
 Outputs (paths relative to content/):
 
-- standar-pelayanan/index.md    the list of services, each with its time, cost and print PDF;
-- standar-pelayanan/<slug>.md   one page per service: the six public components in plain
-                                Indonesian (the complaint component links the portal's form and
-                                names every channel of content/data/pengaduan.yml), then the eight
-                                management components one click away, in a <details> block;
-- standar-pelayanan/<slug>.pdf  one A4 page for the counter's notice board: the six public
-                                components and a QR code to the service's page.
+- layanan/<slug>.md             the service's one page, where citizens know it (/layanan/kk/): the
+                                six public components in plain Indonesian (the complaint component
+                                links the portal's form and names every channel of
+                                content/data/pengaduan.yml), what to ask the office before coming,
+                                then the eight management components one click away, in a <details>
+                                block;
+- layanan/<slug>.pdf            one A4 page for the counter's notice board: the six public
+                                components and a QR code to the service's page;
+- standar-pelayanan/index.md    the list of services, each with its time, cost and print PDF.
 
+No hand-written page may sit at these paths: the pipeline refuses one (portal.publish.site).
 A standard whose status is `draft` is left out unless `preview` is true. Each page carries the
 file's status in its front matter, so the pipeline's draft rule applies to it as to any page.
 The data are read and checked by portal.domain.standar; this module reads files alone.
@@ -26,13 +30,15 @@ import markdown
 import segno
 
 from ..domain import catalog as catalog_module
-from ..domain.standar import Kelompok, Komponen, Standar, load_all
+from ..domain.standar import STANDAR_DIR, Kelompok, Komponen, Standar, load_all
 from . import pdfcache
 from .errors import DataError
 from .materials import OFFICE, site_url
 from .sop import md
 
-OUT_DIR = "standar-pelayanan"
+PAGE_DIR = "layanan"  # each service's page and notice, at the addresses citizens already use
+INDEX_DIR = "standar-pelayanan"
+CONTACT_PAGE = "tentang/kontak.md"
 CACHE_DIR = ".cache/standar-pelayanan"
 LAYOUT_VERSION = "1"
 PORTAL_FORM = "/pengaduan/"
@@ -49,16 +55,26 @@ def generate(content_dir: Path, preview: bool) -> dict[str, str | bytes]:
         return {}
     channels = _channels(content_dir)
     base = site_url(content_dir)
-    out: dict[str, str | bytes] = {f"{OUT_DIR}/index.md": render_index(shown)}
+    out: dict[str, str | bytes] = {f"{INDEX_DIR}/index.md": render_index(shown)}
     for item in shown:
         url = page_url(base, item.slug)
-        out[f"{OUT_DIR}/{item.slug}.md"] = render_page(item, channels)
-        out[f"{OUT_DIR}/{item.slug}.pdf"] = _pdf(content_dir, item, channels, url)
+        out[f"{PAGE_DIR}/{item.slug}.md"] = render_page(item, channels)
+        out[f"{PAGE_DIR}/{item.slug}.pdf"] = _pdf(content_dir, item, channels, url)
     return out
 
 
+def source_of(relative: str) -> str | None:
+    "The data file that `relative` (a path this module writes) is made from, for the web team."
+    folder, _, name = relative.partition("/")
+    if folder == PAGE_DIR and name.endswith((".md", ".pdf")) and "/" not in name:
+        return f"content/{STANDAR_DIR.as_posix()}/{name.rsplit('.', 1)[0]}.yml"
+    if relative == f"{INDEX_DIR}/index.md":
+        return f"content/{STANDAR_DIR.as_posix()}/"
+    return None
+
+
 def page_url(base_url: str, slug: str) -> str:
-    return f"{base_url.rstrip('/')}/{OUT_DIR}/{slug}/"
+    return f"{base_url.rstrip('/')}/{PAGE_DIR}/{slug}/"
 
 
 # ---------------------------------------------------------------------------- the channels
@@ -83,8 +99,10 @@ def _channel_md(kode: str, nama: str, address: str | None) -> str:
 
 # ---------------------------------------------------------------------------- Markdown
 
-def _front_matter(title: str, status: str) -> str:
-    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\nstatus: {status}\n---\n\n"
+def _front_matter(title: str, status: str, boost: bool = False) -> str:
+    # Service pages come first in the site's search, as the hand-written ones did.
+    search = "search:\n  boost: 2\n" if boost else ""
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n{search}status: {status}\n---\n\n"
 
 
 def _isi_md(isi, ordered: bool = False) -> str:
@@ -119,12 +137,19 @@ def _component_md(k: Komponen, channels) -> str:
     return body
 
 
+def _note_md(item: Standar) -> str:
+    contact = f"tanyakan ke kantor melalui [kontak](../{CONTACT_PAGE}) sebelum datang."
+    text = f"{md(item.catatan)} {contact[0].upper()}{contact[1:]}" if item.catatan else \
+        f"Untuk keadaan khusus, {contact}"
+    return f'!!! note "Pastikan sebelum datang"\n    {text}\n'
+
+
 def render_page(item: Standar, channels) -> str:
-    title = f"Standar Pelayanan {item.nama}"
-    out = [_front_matter(title, item.status), f"# {md(title)}\n", md(item.ringkasan) + "\n"]
+    out = [_front_matter(item.nama, item.status, boost=True), f"# {md(item.nama)}\n", md(item.ringkasan) + "\n"]
     for k in item.penyampaian:
         out.append(f"## {md(k.judul)}\n")
         out.append(_component_md(k, channels))
+    out.append(_note_md(item))
     out.append(f"[Unduh versi cetak untuk papan pengumuman (PDF, A4)]({item.slug}.pdf)\n")
     out.append("## Komponen pengelolaan\n")
     out.append("Delapan komponen berikut mengatur pelaksanaan layanan di dalam kantor (Peraturan Menteri PANRB "
@@ -137,8 +162,9 @@ def render_page(item: Standar, channels) -> str:
     if item.tinjauan:
         out.append('!!! note "Masih ditinjau"\n    Bagian berikut masih diperiksa oleh kantor: '
                    + "; ".join(md(t.rstrip(".")) for t in item.tinjauan) + ".\n")
-    out.append("Standar Pelayanan ini disusun menurut Undang-Undang Nomor 25 Tahun 2009 Pasal 15 dan Peraturan "
-               "Menteri PANRB Nomor 15 Tahun 2014. Lihat [semua Standar Pelayanan](index.md).\n")
+    out.append(f"Halaman ini adalah Standar Pelayanan {md(item.nama)}, disusun menurut Undang-Undang Nomor 25 "
+               "Tahun 2009 Pasal 15 dan Peraturan Menteri PANRB Nomor 15 Tahun 2014. Lihat "
+               f"[semua Standar Pelayanan](../{INDEX_DIR}/index.md).\n")
     return "\n".join(out)
 
 
@@ -156,7 +182,8 @@ def render_index(items: list[Standar]) -> str:
         waktu_text = waktu[0] if len(waktu) == 1 and isinstance(waktu[0], str) else "lihat halaman layanan"
         biaya = i.komponen("biaya").isi
         gratis = "Gratis" if isinstance(biaya[0], str) and biaya[0].lower().startswith("gratis") else "lihat halaman"
-        out.append(f"| [{md(i.nama)}]({i.slug}.md) | {md(waktu_text)} | {gratis} | [PDF]({i.slug}.pdf) |")
+        page = f"../{PAGE_DIR}/{i.slug}"
+        out.append(f"| [{md(i.nama)}]({page}.md) | {md(waktu_text)} | {gratis} | [PDF]({page}.pdf) |")
     out.append("\nSemua pengurusan dokumen kependudukan **tidak dipungut biaya**. Bila layanan tidak sesuai "
                f"standar, [sampaikan pengaduan]({PORTAL_FORM}).\n")
     return "\n".join(out)

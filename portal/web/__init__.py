@@ -13,7 +13,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from .. import db as database
-from ..domain import catalog as catalog_module
+from ..domain import catalog as catalog_module, uploads
 from ..domain.calendar import Calendar, format_tanggal
 
 csrf = CSRFProtect()
@@ -61,6 +61,7 @@ def calendar() -> Calendar:
 
 def init_app(app) -> None:
     database.prepare(app.config["DATABASE"]).close()
+    uploads.give_back_freed_images()  # keeps the memory bound of image uploads for the process
     app.teardown_appcontext(close_db)
     app.extensions["portal.catalog"] = catalog_module.load(app.config["CONTENT_DIR"])
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
@@ -72,6 +73,7 @@ def init_app(app) -> None:
 
     from . import auth, case, public, site, staff
     auth.init_app(app)
+    app.context_processor(auth.policy_context)  # can(action) in templates
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(case.bp)
@@ -121,6 +123,26 @@ def init_app(app) -> None:
     def not_found(e):
         return render_template("error.html", title="Halaman tidak ditemukan",
                                message="Alamat yang Anda buka tidak ada."), 404
+
+    @app.errorhandler(500)
+    def server_error(e):
+        # Flask has logged the exception with its traceback before calling this handler.
+        from ..domain import storage
+        try:
+            if storage.fault_kind(getattr(e, "original_exception", None) or e):
+                return render_template(
+                    "error.html", title="Layanan sedang terganggu", office=catalog().office,
+                    message="Permintaan Anda tidak dapat diselesaikan karena gangguan penyimpanan pada sistem "
+                            "kami; yang Anda kirim tidak tersimpan."), 503, {"Retry-After": "300"}
+            return render_template(
+                "error.html", title="Terjadi kesalahan",
+                message="Maaf, terjadi kesalahan pada sistem kami sehingga permintaan Anda tidak dapat "
+                        "diproses. Kesalahan ini sudah tercatat. Coba lagi beberapa saat lagi; bila "
+                        "masih gagal, hubungi kantor Dispendukcapil."), 500
+        except Exception:  # noqa: BLE001 - the page itself failed: answer in Indonesian all the same
+            return ("<!doctype html><html lang=\"id\"><meta charset=\"utf-8\"><title>Terjadi kesalahan</title>"
+                    "<h1>Terjadi kesalahan</h1><p>Permintaan Anda tidak dapat diproses. Coba lagi beberapa "
+                    "saat lagi, atau hubungi kantor Dispendukcapil.</p></html>"), 500
 
     @app.after_request
     def security_headers(response):

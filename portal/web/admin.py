@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from ..domain import users
 from . import get_db, now, params
-from .auth import role_required
+from .auth import requires
 
 bp = Blueprint("admin", __name__, url_prefix="/pengaduan/staf/admin")
 
@@ -59,18 +59,19 @@ def _edit_page(user: users.User, *, error: str | None = None, status: int = 200,
 
 
 def _password_page(user: users.User, password: str, *, created: bool):
-    return render_template("admin/password.html", user=user, password=password, created=created)
+    return render_template("admin/password.html", user=user, password=password, created=created,
+                           min_length=users.MIN_PASSWORD)
 
 
 @bp.route("/")
-@role_required("admin")
+@requires("kelola_akun")
 def index():
     return render_template("admin/index.html", accounts=users.list_users(get_db(), now()), roles=users.ROLES,
                            statuses=users.ACTING_STATUS)
 
 
 @bp.route("/akun-baru", methods=["GET", "POST"])
-@role_required("admin")
+@requires("kelola_akun")
 def create():
     error = None
     if request.method == "POST":
@@ -89,7 +90,7 @@ def create():
 
 
 @bp.route("/akun/<username>")
-@role_required("admin")
+@requires("kelola_akun")
 def edit(username):
     return _edit_page(_account(username))
 
@@ -106,7 +107,7 @@ def _change(username: str, action, message: str):
 
 
 @bp.route("/akun/<username>/profil", methods=["POST"])
-@role_required("admin")
+@requires("kelola_akun")
 def profile(username):
     return _change(username, lambda db, u: users.set_profile(
         db, u.id, request.form.get("display_name", ""), request.form.get("jabatan", ""), by=_me(), now=now()),
@@ -114,35 +115,35 @@ def profile(username):
 
 
 @bp.route("/akun/<username>/email", methods=["POST"])
-@role_required("admin")
+@requires("kelola_akun")
 def email(username):
     return _change(username, lambda db, u: users.set_email(db, u.id, request.form.get("email", ""), by=_me(),
                                                            now=now()), "Alamat e-mail disimpan.")
 
 
 @bp.route("/akun/<username>/peran", methods=["POST"])
-@role_required("admin")
+@requires("kelola_akun")
 def roles(username):
     return _change(username, lambda db, u: users.set_roles(
         db, u.id, request.form.getlist("roles"), by=_me(), now=now()), "Peran tetap disimpan.")
 
 
 @bp.route("/akun/<username>/nonaktifkan", methods=["POST"])
-@role_required("admin")
+@requires("kelola_akun")
 def deactivate(username):
     return _change(username, lambda db, u: users.deactivate(db, u.id, by=_me(), now=now()),
                    "Akun dinonaktifkan. Semua sesi akun ini telah diakhiri.")
 
 
 @bp.route("/akun/<username>/aktifkan", methods=["POST"])
-@role_required("admin")
+@requires("kelola_akun")
 def reactivate(username):
     return _change(username, lambda db, u: users.reactivate(db, u.id, by=_me(), now=now()),
                    "Akun diaktifkan kembali.")
 
 
 @bp.route("/akun/<username>/reset-kata-sandi", methods=["POST"])
-@role_required("admin")
+@requires("kelola_akun")
 def reset_password(username):
     user = _account(username)
     try:
@@ -154,7 +155,7 @@ def reset_password(username):
 
 
 @bp.route("/akun/<username>/peran-sementara", methods=["POST"])
-@role_required("admin")
+@requires("kelola_akun")
 def grant(username):
     def action(db, u):
         users.grant_acting(db, u.id, request.form.get("role", ""), _moment("valid_from"), _moment("valid_until"),
@@ -164,7 +165,7 @@ def grant(username):
 
 
 @bp.route("/akun/<username>/peran-sementara/cabut", methods=["POST"])
-@role_required("admin")
+@requires("kelola_akun")
 def revoke(username):
     def action(db, u):
         grant_id = params.whole_number(request.form, "grant_id", low=1, high=params.MAX_ID)

@@ -1,18 +1,20 @@
 """Staff sign-in with Flask-Login. Roles are read from the database on every request, so a
-role granted for a period (Plh/Plt) stops working the moment the period ends."""
+role granted for a period (Plh/Plt) stops working the moment the period ends. Sessions are
+kept on the server (portal.domain.users): signing out, a password change, a reset or a
+deactivation ends them whatever copies of the cookie exist."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from ..domain import users
+from ..domain import policy, users
 from . import get_db, limiter, now
 
 bp = Blueprint("auth", __name__, url_prefix="/pengaduan/staf")
@@ -23,58 +25,71 @@ login_manager.session_protection = "strong"
 
 
 class StaffUser:
-    """The signed-in account; its id carries the session version so that a password change
-    or a deactivation ends every other session."""
+    """The signed-in account; its id carries the token of its server-side session."""
 
     is_authenticated = True
     is_anonymous = False
 
-    def __init__(self, user: users.User, roles: frozenset[str]):
-        self.user, self.roles = user, roles
+    def __init__(self, user: users.User, roles: frozenset[str], token: str):
+        self.user, self.roles, self.token = user, roles, token
         self.is_active = user.active
 
     def get_id(self) -> str:
-        return f"{self.user.id}:{self.user.session_version}"
+        return f"{self.user.id}:{self.token}"
 
 
 @login_manager.user_loader
 def load_user(user_id: str):
+    uid, _, token = user_id.partition(":")
     try:
-        uid, version = (int(x) for x in user_id.split(":"))
+        uid = int(uid)
     except ValueError:
         return None
-    user = users.get(get_db(), uid)
-    if user is None or not user.active or user.session_version != version:
-        return None
     # Sessions end SESSION_HOURS after sign-in, however busy (the cookie's own lifetime is the idle limit).
-    signed_in = session.get("signed_in_at")
-    if signed_in is None or now() - datetime.fromisoformat(signed_in) > timedelta(
-            hours=current_app.config["SESSION_HOURS"]):
+    user = users.session_user(get_db(), uid, token, now(), hours=current_app.config["SESSION_HOURS"])
+    if user is None:
         return None
-    return StaffUser(user, users.roles_of(get_db(), uid, now()))
+    return StaffUser(user, users.roles_of(get_db(), uid, now()), token)
 
 
-def role_required(*roles: str):
-    """Allow the view only to a signed-in account that holds one of `roles` right now."""
+def requires(action: str):
+    """Allow the view only to a signed-in account whose roles, right now, may take `action`
+    of the policy table (portal.domain.policy); anonymous visitors go to the sign-in page.
+    Roles that the table allows only on a complaint naming them pass this door; the view
+    then asks the policy with the complaint."""
+    policy.ACTIONS[action]  # a misspelt action fails when the module is imported, not on a request
+
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
             if current_user.user.must_change_password and request.endpoint != "auth.password":
                 return redirect(url_for("auth.password"))
-            if not current_user.roles & set(roles):
-                abort(403)
+            if not policy.reachable(action, current_user.roles):
+                return render_template("error.html", title="Akses ditolak", message=(
+                    "Akun Anda tidak memiliki peran untuk halaman atau tindakan ini. "
+                    + policy.refusal(action))), 403
             return view(*args, **kwargs)
+        wrapped.policy_action = action  # read by the generated refusal tests
         return wrapped
     return decorator
 
 
+# Where a member of staff lands: the first of these pages their roles may open.
+HOME = (("lihat_pengaduan", "staff.index"), ("data_kependudukan", "population.index"),
+        ("kelola_akun", "admin.index"), ("situs_lihat", "site_editor.index"))
+
+
 def home_endpoint(roles) -> str:
-    """Where a member of staff lands: the complaint inbox, or the population data for an
-    account that only handles population data."""
-    if roles and not set(roles) - {"web"}:
-        return "site_editor.index"  # the web team only
-    return "population.index" if roles and not set(roles) - {"data"} else "staff.index"
+    return next((endpoint for action, endpoint in HOME if policy.allowed(action, roles)), "staff.index")
+
+
+def policy_context() -> dict:
+    """`can(action)` for templates: whether the signed-in account's roles may open the pages
+    of that action, so that the staff menu shows exactly the links the policy allows."""
+    def can(action: str) -> bool:
+        return bool(current_user and current_user.is_authenticated and policy.reachable(action, current_user.roles))
+    return {"can": can}
 
 
 class LoginForm(FlaskForm):
@@ -83,39 +98,60 @@ class LoginForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
+    current = PasswordField("Kata sandi saat ini", validators=[DataRequired("Kata sandi saat ini wajib diisi.")])
     password = PasswordField("Kata sandi baru", validators=[DataRequired("Kata sandi baru wajib diisi.")])
     confirm = PasswordField("Ulangi kata sandi baru", validators=[DataRequired("Ulangi kata sandi baru.")])
 
 
-def _account_key() -> str:
-    return "akun:" + request.form.get("username", "").strip().lower()
+def _wait_text(seconds: int) -> str:
+    amount = f"{seconds} detik" if seconds < 120 else f"{-(-seconds // 60)} menit"
+    return (f"Terlalu banyak kata sandi salah untuk akun ini dari perangkat Anda. Tunggu {amount}, "
+            "lalu coba lagi. Lupa kata sandi? Minta administrator membuat kata sandi sekali pakai.")
+
+
+def _failed(username: str) -> int:
+    """Count a wrong password for this user name from this address; the wait it imposes."""
+    config = current_app.config
+    return users.login_failed(get_db(), username, request.remote_addr, now(),
+                              first_delay=config["LOGIN_DELAY_SECONDS"], max_delay=config["LOGIN_DELAY_MAX_SECONDS"])
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"], key_func=_account_key)
+# Per client address, failed attempts only (any account): colleagues behind one office
+# address may all sign in, a guessing address is stopped. The per-account pair is slowed below.
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"],
+               deduct_when=lambda response: response.status_code != 302)
 def login():
     form = LoginForm()
-    error = None
+    error, status = None, 200
     if form.validate_on_submit():
-        user = users.authenticate(get_db(), form.username.data, form.password.data)
-        if user is None:
-            error = "Nama pengguna atau kata sandi salah."
+        db, username, client = get_db(), form.username.data, request.remote_addr
+        wait = users.login_wait(db, username, client, now())
+        if wait:
+            # The password is not even checked while the pair waits: a guess teaches nothing.
+            error, status = _wait_text(wait), 429
+            current_app.logger.info("staff login refused: waiting %s s", wait)
+        elif (user := users.authenticate(db, username, form.password.data)) is None:
+            wait = _failed(username)
+            error = "Nama pengguna atau kata sandi salah." + (" " + _wait_text(wait) if wait else "")
             current_app.logger.info("staff login failed")
         else:
+            users.login_succeeded(db, username, client)
+            token = users.start_session(db, user.id, now(), hours=current_app.config["SESSION_HOURS"])
             session.permanent = True
-            session["signed_in_at"] = now().isoformat()
-            login_user(StaffUser(user, users.roles_of(get_db(), user.id, now())))
+            roles = users.roles_of(db, user.id, now())
+            login_user(StaffUser(user, roles, token))
             current_app.logger.info("staff login: user %s", user.id)
             if user.must_change_password:
                 return redirect(url_for("auth.password"))
-            return redirect(url_for(home_endpoint(users.roles_of(get_db(), user.id, now()))))
-    return render_template("staff/login.html", form=form, error=error)
+            return redirect(url_for(home_endpoint(roles)))
+    return render_template("staff/login.html", form=form, error=error), status
 
 
 @bp.route("/keluar", methods=["POST"])
 @login_required
 def logout():
+    users.end_session(get_db(), current_user.token)
     logout_user()
     return redirect(url_for("auth.login"))
 
@@ -126,18 +162,29 @@ def password():
     form = PasswordForm()
     error = None
     if form.validate_on_submit():
-        if form.password.data != form.confirm.data:
+        me = current_user.user
+        wait = users.login_wait(get_db(), me.username, request.remote_addr, now())
+        if wait:
+            # The current password is a password guess like any other: same waits as sign-in.
+            error = _wait_text(wait)
+        elif form.password.data != form.confirm.data:
             error = "Kedua kata sandi tidak sama."
         else:
             try:
-                users.change_password(get_db(), current_user.user.id, form.password.data)
+                users.change_password(get_db(), me.id, form.current.data, form.password.data,
+                                      keep_session=current_user.token)
+            except users.WrongPassword as exc:
+                wait = _failed(me.username)
+                error = str(exc) + (" " + _wait_text(wait) if wait else "")
             except users.UserError as exc:
                 error = str(exc)
             else:
-                login_user(StaffUser(users.get(get_db(), current_user.user.id), current_user.roles))
-                flash("Kata sandi telah diganti.")
+                users.login_succeeded(get_db(), me.username, request.remote_addr)
+                flash("Kata sandi telah diganti. Sesi lain akun ini telah diakhiri.")
                 return redirect(url_for(home_endpoint(current_user.roles)))
-    return render_template("staff/password.html", form=form, error=error)
+    status = 422 if request.method == "POST" and (error or form.errors) else 200
+    return render_template("staff/password.html", form=form, error=error, min_length=users.MIN_PASSWORD,
+                           max_length=users.MAX_PASSWORD), status
 
 
 def init_app(app) -> None:

@@ -17,14 +17,13 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user
 
-from ..domain import audit, complaints, deadlines, documents, handling, regions, tracking, users, workflow
+from ..domain import audit, complaints, deadlines, documents, handling, policy, regions, tracking, users, workflow
 from ..domain import nik as nik_rules
 from . import calendar, catalog, get_db, now, params
-from .auth import role_required
+from .auth import requires
 
 bp = Blueprint("case", __name__, url_prefix="/pengaduan/staf/p")
 
-STAFF_ROLES = ("operator", "kabid", "kadis", "pejabat", "admin")
 SIFAT = ("Biasa", "Segera", "Sangat Segera", "Rahasia")
 
 
@@ -43,9 +42,24 @@ def _rows(sql, params):
     return list(get_db().query(sql, params))
 
 
+def sees_identity(complaint: dict) -> bool:
+    return policy.sees_identity(get_db(), complaint["id"], current_user.roles, current_user.user.id)
+
+
+def _refuse_identity(complaint: dict):
+    """Attachments and letters carry the complainant's identity: only for whom the policy allows."""
+    if not sees_identity(complaint):
+        return render_template("error.html", title="Akses ditolak", message=(
+            "Berkas ini memuat data pribadi pengadu. " + policy.refusal("data_pribadi"))), 403
+    return None
+
+
 def case_context(complaint: dict) -> dict:
     db = get_db()
     cid = complaint["id"]
+    identity = sees_identity(complaint)
+    # Without the right to the personal data, every text on the page is masked the same way.
+    text = (lambda value: value) if identity else (lambda value: policy.mask_text(value, complaint))
     events = complaints.events_of(db, cid)
     names = {u["id"]: u for u in _rows("SELECT id, display_name, jabatan FROM users", [])}
     for e in events:
@@ -54,6 +68,7 @@ def case_context(complaint: dict) -> dict:
         e["data"] = json.loads(e["data"]) if e["data"] else {}
         e["label"] = workflow.STEPS[e["kind"]].label if e["kind"] in workflow.STEPS else "Pengaduan diterima"
         e["at_dt"] = datetime.fromisoformat(e["at"])
+        e["note"], e["body"] = text(e["note"]), text(e["body"])
     nota = _rows("SELECT * FROM nota_dinas WHERE complaint_id = ? ORDER BY id DESC LIMIT 1", [cid])
     tembusan = _rows("SELECT u.display_name, u.jabatan FROM nota_dinas_tembusan t JOIN users u ON u.id = t.user_id "
                      "WHERE t.nota_dinas_id = ?", [nota[0]["id"]]) if nota else []
@@ -62,42 +77,53 @@ def case_context(complaint: dict) -> dict:
     drafts = _rows("SELECT k.*, u.display_name AS author FROM konsep k JOIN users u ON u.id = k.author_id "
                    "WHERE k.complaint_id = ? ORDER BY k.round", [cid])
     for d in drafts:
+        d["body"] = text(d["body"])
         d["html"] = handling.render_reply(d["body"])
     open_draft = next((d for d in drafts if d["submitted_at"] is None), None)
     assignee = handling.current_assignee(db, cid)
     steps = workflow.available(complaint["state"], current_user.roles, actor_id=current_user.user.id,
                                assignee_id=assignee)
-    pejabat = _rows("SELECT DISTINCT u.id, u.display_name, u.jabatan FROM users u JOIN user_roles r ON r.user_id = u.id "
-                    "WHERE r.role = 'pejabat' AND u.active = 1 ORDER BY u.display_name", [])
+    pejabat = users.holders(db, "pejabat", now())
     templates = catalog().templates_for(complaint["category"])
     chosen_index = params.whole_number(request.args, "templat", low=0, high=len(templates) - 1)
     chosen = None if chosen_index is None else templates[chosen_index][1]
     clocks = deadlines.clocks(complaint, events, catalog=catalog(), calendar=calendar())
+    # Photos and scans cannot be masked: without the right to the personal data, none are listed.
     attachments = _rows("SELECT stored_name, original_name, mime, size FROM attachments WHERE complaint_id = ? "
-                        "ORDER BY id", [cid])
-    kec, desa = regions.get(complaint["kecamatan"]), regions.get(complaint["desa"])
+                        "ORDER BY id", [cid]) if identity else []
+    for n in nota:
+        n["hal"], n["ringkasan"] = text(n["hal"]), text(n["ringkasan"])
+    for d in disposisi:
+        d["instruksi"] = text(d["instruksi"])
+    rating = complaints.one(db, "SELECT * FROM ratings WHERE complaint_id = ?", [cid])
+    if rating:
+        rating["komentar"] = text(rating["komentar"])
+    shown = complaint if identity else policy.without_identity(complaint)
+    kec, desa = regions.get(complaint["kecamatan"]), regions.get(shown["desa"] or "")
     approved = handling.approved_reply(db, cid)
+    approved = (text(approved[0]), approved[1]) if approved else None
     default_batas = calendar().add_working_days(now().date(), 5).due
     return dict(
-        c=complaint, code=tracking.display(complaint["tracking_code"]), events=events, nota=nota[0] if nota else None,
+        c=shown, identity=identity, identity_rule=policy.refusal("data_pribadi"),
+        code=tracking.display(complaint["tracking_code"]), events=events, nota=nota[0] if nota else None,
         tembusan=tembusan, disposisi=disposisi, drafts=drafts, open_draft=open_draft, steps=steps,
         step_codes={s.code for s in steps}, pejabat=pejabat, templates=templates, chosen_template=chosen,
         clocks=clocks,
         today=now().date(), attachments=attachments, state=workflow.STATES[complaint["state"]],
-        region=f"{desa.nama if desa else ''}, Kecamatan {kec.nama if kec else ''}",
-        nik_masked=nik_rules.mask(complaint["nik"]) if complaint["nik"] else None,
+        region=f"{desa.nama + ', ' if desa else ''}Kecamatan {kec.nama if kec else ''}",
+        nik_masked=nik_rules.mask(shown["nik"]) if shown["nik"] else None,
         category=catalog().categories.get(complaint["category"], complaint["category"]),
         channel=catalog().channels.get(complaint["channel"], complaint["channel"]),
         reasons=workflow.NOT_FIT_REASONS, sifat=SIFAT, delivery_means=handling.DELIVERY_MEANS,
         default_batas=default_batas, approved=approved,
         reply_html=handling.render_reply(approved[0] if approved else ""),
         audit_rows=audit.for_complaint(db, cid), roles=users.ROLES,
-        rating=complaints.one(db, "SELECT * FROM ratings WHERE complaint_id = ?", [cid]),
+        rating=rating,
     )
 
 
 @bp.route("/<ref>")
-@role_required(*STAFF_ROLES)
+@requires("lihat_pengaduan")
 def show(ref):
     complaint = load(ref)
     # Opening a complaint shows personal data; UU 27/2022 Ps. 31 asks that it be recorded.
@@ -178,7 +204,7 @@ def _take(step: str, complaint: dict):
 
 
 @bp.route("/<ref>/langkah/<step>", methods=["POST"])
-@role_required(*STAFF_ROLES)
+@requires("lihat_pengaduan")
 def take(ref, step):
     complaint = load(ref)
     if step not in workflow.STEPS and step not in workflow.EDITS:
@@ -200,7 +226,7 @@ def take(ref, step):
 
 
 @bp.route("/<ref>/jejak.csv")
-@role_required(*STAFF_ROLES)
+@requires("lihat_pengaduan")
 def audit_export(ref):
     """The complaint's whole record of steps and staff access, as CSV for the office's files."""
     complaint = load(ref)
@@ -220,9 +246,12 @@ def audit_export(ref):
 
 
 @bp.route("/<ref>/lampiran/<stored_name>")
-@role_required(*STAFF_ROLES)
+@requires("data_pribadi")
 def attachment(ref, stored_name):
     complaint = load(ref)
+    refused = _refuse_identity(complaint)
+    if refused:
+        return refused
     row = get_db().execute("SELECT original_name, mime FROM attachments WHERE complaint_id = ? AND stored_name = ?",
                            [complaint["id"], stored_name]).fetchone()
     if row is None:
@@ -233,9 +262,12 @@ def attachment(ref, stored_name):
 
 
 @bp.route("/<ref>/dokumen/<kind>.<fmt>")
-@role_required(*STAFF_ROLES)
+@requires("data_pribadi")
 def document(ref, kind, fmt):
     complaint = load(ref)
+    refused = _refuse_identity(complaint)
+    if refused:
+        return refused
     if kind not in documents.KINDS or fmt not in ("html", "pdf", "docx"):
         abort(404)
     try:

@@ -7,13 +7,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..domain import maklumat, readiness
+from ..domain import maklumat, policy, readiness
 from ..domain.errors import DataError
 from . import get_db, now
-from .auth import role_required
+from .auth import requires
 
 bp = Blueprint("maklumat", __name__, url_prefix="/pengaduan/staf")
-VIEW_ROLES = ("kadis", "kabid", "operator", "admin")
 
 
 @bp.after_request
@@ -23,7 +22,7 @@ def no_store(response):
 
 
 @bp.route("/maklumat")
-@role_required(*VIEW_ROLES)
+@requires("maklumat_lihat")
 def page():
     content_dir = current_app.config["CONTENT_DIR"]
     state, error = None, None
@@ -34,11 +33,11 @@ def page():
     production = current_app.config["PRODUCTION"]
     return render_template("maklumat/staff.html", state=state, error=error, production=production,
                            placeholders=readiness.check_placeholders(content_dir) if production else [],
-                           recorded=maklumat.latest_approval(get_db()), can_approve="kadis" in current_user.roles)
+                           recorded=maklumat.latest_approval(get_db()), can_approve=policy.allowed("maklumat_setujui", current_user.roles))
 
 
 @bp.route("/maklumat/setujui", methods=["POST"])
-@role_required("kadis")
+@requires("maklumat_setujui")
 def approve():
     try:
         maklumat.approve(get_db(), current_app.config["CONTENT_DIR"], actor_id=current_user.user.id,

@@ -1,7 +1,7 @@
 """Staff pages for population data: template download, report upload with its problem list,
 recapitulation and late kecamatan, and the consolidation with SIAK.
 
-For the roles "data" (Petugas data kependudukan) and "kabid". The import runs inside the
+For the roles of the policy action `data_kependudukan`. The import runs inside the
 request (a full kecamatan file checks and imports in well under a second); the result page
 shows the rows read per topic. The rules live in portal.domain.population.
 """
@@ -19,10 +19,9 @@ from ..domain.population.checks import angka
 from ..domain.population.layout import label
 from ..domain.population.reading import Problem
 from . import get_db, now, params
-from .auth import role_required
+from .auth import requires
 
 bp = Blueprint("population", __name__, url_prefix="/pengaduan/staf/data")
-ROLES = ("data", "kabid")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -84,13 +83,13 @@ def _index_page(*, problems=None, imported=None, form=None, status=200):
 
 
 @bp.route("/")
-@role_required(*ROLES)
+@requires("data_kependudukan")
 def index():
     return _index_page()[0]
 
 
 @bp.route("/templat")
-@role_required(*ROLES)
+@requires("data_kependudukan")
 def download_template():
     periode, error = _period_arg()
     kode = request.args.get("kecamatan", "")
@@ -104,7 +103,7 @@ def download_template():
 
 
 @bp.route("/unggah", methods=["POST"])
-@role_required(*ROLES)
+@requires("data_kependudukan")
 def upload():
     form = request.form
     files, problems = _read_uploads("berkas")
@@ -131,7 +130,7 @@ def upload():
 
 
 @bp.route("/rekap")
-@role_required(*ROLES)
+@requires("data_kependudukan")
 def recap_page():
     periode, error = _period_arg()
     topik = request.args.get("topik", "penduduk")
@@ -148,7 +147,7 @@ def _tolerance(source) -> tuple[int, str | None]:
 
 
 @bp.route("/siak", methods=["GET", "POST"])
-@role_required(*ROLES)
+@requires("data_kependudukan")
 def siak_page():
     source = request.form if request.method == "POST" else request.args
     periode, error = _period_arg(source)
@@ -175,7 +174,7 @@ def siak_page():
 
 
 @bp.route("/siak/selisih.xlsx")
-@role_required(*ROLES)
+@requires("data_kependudukan")
 def siak_download():
     periode, error = _period_arg()
     tolerance, tol_error = _tolerance(request.args)

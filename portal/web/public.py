@@ -6,12 +6,14 @@ from datetime import date
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
-from ..domain import complaints, feedback, handling, tracking, uploads
+from ..domain import complaints, feedback, handling, storage, tracking, uploads
 from . import calendar, catalog, get_db, limiter, now, params
 from .forms import AddInformationForm, ComplaintForm, TrackForm
 
 bp = Blueprint("public", __name__, url_prefix="/pengaduan", static_folder="static",
                template_folder="templates")
+# Sent with a 503 when the disk or database refused a write: a hint to try again later.
+RETRY_AFTER = {"Retry-After": "300"}
 
 
 def limits() -> complaints.Limits:
@@ -26,15 +28,24 @@ def read_files(field_name: str) -> tuple[list[uploads.CleanFile], str | None]:
         return [], f"Paling banyak {limits().max_files} lampiran."
     cleaned = []
     max_bytes = limits().max_file_bytes
+    budget = uploads.PixelBudget()  # shared by the files of this one submission
     for f in incoming:
         try:
             size = f.stream.seek(0, 2)
             f.stream.seek(0)
             uploads.check_size(f.filename, size, max_bytes)
-            cleaned.append(uploads.clean(f.read(), f.filename, max_bytes))
+            cleaned.append(uploads.clean(f.read(), f.filename, max_bytes, budget))
         except uploads.InvalidUpload as exc:
             return [], str(exc)
     return cleaned, None
+
+
+def _not_stored(exc: Exception, what: str) -> bool:
+    """Whether the disk or database refused to keep what the citizen sent; logged if so."""
+    kind = storage.fault_kind(exc)
+    if kind is not None:
+        current_app.logger.error("%s not stored (%s): %r", what, kind, exc.__cause__ or exc)
+    return kind is not None
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -60,10 +71,17 @@ def form():
         if file_error:
             errors["files"] = file_error
         if not errors:
-            filed = complaints.file_complaint(
-                get_db(), new, files, catalog=catalog(), calendar=calendar(),
-                upload_dir=current_app.config["UPLOAD_DIR"], now=now(),
-                base_url=current_app.config["BASE_URL"], limits=limits())
+            try:
+                filed = complaints.file_complaint(
+                    get_db(), new, files, catalog=catalog(), calendar=calendar(),
+                    upload_dir=current_app.config["UPLOAD_DIR"], now=now(),
+                    base_url=current_app.config["BASE_URL"], limits=limits())
+            except Exception as exc:  # opening the database can fail as well as writing to it
+                if not _not_stored(exc, "complaint"):
+                    raise
+                return render_template("public/form.html", form=form, max_files=limits().max_files,
+                                       max_mb=current_app.config["MAX_FILE_MB"], not_received=True,
+                                       office=catalog().office), 503, RETRY_AFTER
             session["filed"] = {"code": filed.tracking_code, "due": filed.due.due.isoformat(),
                                 "explanation": filed.due.explanation, "email": bool(new.email)}
             return redirect(url_for("public.confirmation"), 303)
@@ -129,6 +147,11 @@ def add_information():
                 files, upload_dir=current_app.config["UPLOAD_DIR"], now=now(), limits=limits())
         except (complaints.InvalidComplaint, complaints.NotWaitingForInformation) as exc:
             error = str(exc)
+        except Exception as exc:
+            if not _not_stored(exc, "information"):
+                raise
+            return render_template("public/track.html", form=form, view=view, not_received=True,
+                                   office=catalog().office, info_form=info_form), 503, RETRY_AFTER
     if error:
         # Shown next to the field when the form is on the page, else as the page's message.
         info_form.body.errors = [error]

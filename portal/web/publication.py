@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from ..domain import audit, complaints, handling, publication, tracking
 from . import catalog, get_db, now
-from .auth import role_required
+from .auth import requires
 from .case import actor, load
 
 bp = Blueprint("publication", __name__, url_prefix="/pengaduan/staf")
@@ -21,7 +21,7 @@ def export_dir() -> Path:
 
 
 @bp.route("/publikasi")
-@role_required(*publication.PUBLISHERS)
+@requires("publikasi_ubah")
 def index():
     db = get_db()
     return render_template("staff/publication_index.html", waiting=publication.waiting(db),
@@ -29,7 +29,7 @@ def index():
 
 
 @bp.route("/p/<ref>/publikasi/tarik", methods=["POST"])
-@role_required(*publication.PUBLISHERS)
+@requires("publikasi_tarik")
 def withdraw(ref):
     db = get_db()
     complaint = load(ref)
@@ -45,7 +45,7 @@ def withdraw(ref):
 
 
 @bp.route("/p/<ref>/publikasi", methods=["GET", "POST"])
-@role_required(*publication.PUBLISHERS)
+@requires("publikasi_ubah")
 def edit(ref):
     db = get_db()
     complaint = load(ref)

@@ -8,11 +8,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..domain import dashboard, hari_libur, maklumat, readiness
+from ..domain import dashboard, hari_libur, maklumat, policy, readiness
 from ..domain.calendar import HolidayFileError
 from ..domain.errors import DataError
 from . import calendar, catalog, get_db, now
-from .auth import role_required
+from .auth import requires
 
 bp = Blueprint("readiness", __name__, url_prefix="/pengaduan/staf")
 FORM_ROWS = 12  # one SKB lists up to about ten cuti bersama days
@@ -37,7 +37,7 @@ def holiday_warning(db=None) -> str | None:
 
 
 @bp.route("/kesiapan")
-@role_required("admin", "kadis")
+@requires("kesiapan_lihat")
 def index():
     content_dir = current_app.config["CONTENT_DIR"]
     problems = readiness.check_placeholders(content_dir)
@@ -50,11 +50,11 @@ def index():
         maklumat_message = f"Berkas Maklumat belum benar: {exc}"
     return render_template("readiness/index.html", files=files, count=len(problems),
                            production=current_app.config["PRODUCTION"], maklumat_message=maklumat_message,
-                           holiday=holiday_warning(), is_admin="admin" in current_user.roles)
+                           holiday=holiday_warning(), is_admin=policy.allowed("hari_libur_ubah", current_user.roles))
 
 
 @bp.route("/hari-libur", methods=["GET", "POST"])
-@role_required("admin")
+@requires("hari_libur_ubah")
 def holidays():
     path = current_app.config["HOLIDAYS_CSV"]
     errors: dict[int, str] = {}

@@ -1,7 +1,7 @@
 """Staff pages for the annual complaint report: view a year's figures, export them for the site,
 the Kepala Dinas's approval, and the two workbooks (figures; the register with personal data).
 
-For the roles kadis, kabid and operator; only kadis approves. The rules live in
+Who may do what is the policy table (portal.domain.policy: laporan_*). The rules live in
 portal.domain.reports; this module parses the request, calls it, and renders.
 """
 
@@ -10,12 +10,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..domain import audit, reports
+from ..domain import audit, policy, reports
 from . import calendar, catalog, get_db, now
-from .auth import role_required
+from .auth import requires
 
 bp = Blueprint("reports", __name__, url_prefix="/pengaduan/staf/laporan")
-ROLES = ("kadis", "kabid", "operator")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -36,7 +35,7 @@ def _year(tahun: int) -> int:
 
 
 @bp.route("/")
-@role_required(*ROLES)
+@requires("laporan_lihat")
 def index():
     out_dir = _out_dir()
     rows = []
@@ -47,18 +46,17 @@ def index():
 
 
 @bp.route("/<int:tahun>")
-@role_required(*ROLES)
+@requires("laporan_lihat")
 def show(tahun):
     tahun = _year(tahun)
     doc = reports.read(_out_dir(), tahun)
     approval = reports.latest_approval(get_db(), tahun)
     return render_template("reports/show.html", tahun=tahun, doc=doc, approval=approval,
-                           can_approve=("kadis" in current_user.roles and doc is not None and doc["lengkap"]
-                                        and doc["status"] != "disetujui"))
+                           can_approve=policy.allowed("laporan_setujui", current_user.roles, subject=doc))
 
 
 @bp.route("/<int:tahun>/ekspor", methods=["POST"])
-@role_required(*ROLES)
+@requires("laporan_lihat")
 def export(tahun):
     tahun = _year(tahun)
     moment = now()
@@ -75,7 +73,7 @@ def export(tahun):
 
 
 @bp.route("/<int:tahun>/setujui", methods=["POST"])
-@role_required("kadis")
+@requires("laporan_setujui")
 def approve(tahun):
     tahun = _year(tahun)
     try:
@@ -94,7 +92,7 @@ def _xlsx(data: bytes, filename: str) -> Response:
 
 
 @bp.route("/<int:tahun>/angka.xlsx")
-@role_required(*ROLES)
+@requires("laporan_lihat")
 def figures_xlsx(tahun):
     tahun = _year(tahun)
     doc = reports.read(_out_dir(), tahun)
@@ -110,7 +108,7 @@ def figures_xlsx(tahun):
 
 
 @bp.route("/<int:tahun>/register.xlsx")
-@role_required(*ROLES)
+@requires("laporan_register")
 def register_xlsx(tahun):
     tahun = _year(tahun)
     rows = reports.register_rows(get_db(), tahun, catalog=catalog())

@@ -4,44 +4,33 @@ Kepala Dinas approves materials; publishing queues the job (portal.publish.deplo
 
 Parses, calls portal.domain.site_changes / site_forms / site_menu / content_store, renders. Works
 without JavaScript (a textarea and a "Pratinjau" button); static/situs-editor.js adds a toolbar.
-Who may do what: site_changes.RIGHTS and site_changes.STEPS, asked through `_require` only.
+Who may do what: the portal's policy table (portal.domain.policy, rows situs_*), which
+site_changes.STEPS also reads; each step has its own route so that the generated refusal tests
+reach it.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache, wraps
+from functools import lru_cache
 from pathlib import Path
 
 import markdown
 import nh3
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..domain import audit, content_store, site_changes as sc, site_forms, site_menu
 from ..publish import drafts, site as pipeline
+from ..domain import policy
 from . import get_db, now
+from .auth import requires
 
 bp = Blueprint("site_editor", __name__, url_prefix="/pengaduan/staf/situs")
 
 KINDS = {"halaman": "Halaman", "berita": "Berita", "materi": "Materi sosialisasi", "jadwal": "Jadwal sosialisasi",
          "kantor": "Data kantor", "menu": "Menu situs"}
-
-
-def _require(right: str):
-    """The one gate of this area: the right from site_changes.RIGHTS."""
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_user.user.must_change_password:
-                return redirect(url_for("auth.password"))
-            if not sc.allowed(right, current_user.roles):
-                abort(403)
-            return view(*args, **kwargs)
-        return wrapped
-    return decorator
 
 
 @bp.after_request
@@ -72,7 +61,7 @@ def _audit(action: str, change_id: int) -> None:
 # ------------------------------------------------------------------ overview
 
 @bp.route("/")
-@_require("situs_lihat")
+@requires("situs_lihat")
 def index():
     db = get_db()
     pages = [p for p in repo().files("content/") if p.endswith(".md")
@@ -80,7 +69,7 @@ def index():
     return render_template("situs/index.html", changes=sc.list_changes(db, open_only=True),
                            recent=[c for c in sc.list_changes(db, limit=15) if not sc.STATES[c.state].open],
                            pages=pages, jobs=sc.jobs(db, 5), kinds=KINDS,
-                           can_edit=sc.allowed("situs_ubah", current_user.roles))
+                           can_edit=policy.allowed("situs_ubah", current_user.roles))
 
 
 # ------------------------------------------------------------------ the editor
@@ -102,7 +91,7 @@ def _editor(change, *, status: int = 200, **kwargs):
 
 
 @bp.route("/halaman")
-@_require("situs_ubah")
+@requires("situs_ubah")
 def edit_page():
     path = request.args.get("path", "")
     if not path.startswith(sc.CONTENT) or sc.page_path_problem(path[len(sc.CONTENT):]):
@@ -127,7 +116,7 @@ def _title(text: str, path: str) -> str:
 
 
 @bp.route("/baru", methods=["GET", "POST"])
-@_require("situs_ubah")
+@requires("situs_ubah")
 def new():
     kind = request.values.get("jenis", "halaman")
     if kind not in ("halaman", "berita", "materi"):
@@ -156,7 +145,7 @@ def _target_path(kind: str, form) -> str:
 
 
 @bp.route("/simpan", methods=["POST"])
-@_require("situs_ubah")
+@requires("situs_ubah")
 def save():
     db, f = get_db(), request.form
     change_id = f.get("change_id", type=int)
@@ -207,7 +196,7 @@ def save():
 
 
 @bp.route("/perubahan/<int:change_id>")
-@_require("situs_lihat")
+@requires("situs_lihat")
 def change(change_id):
     db = get_db()
     item = sc.get(db, change_id)
@@ -244,12 +233,10 @@ def _live_url(item: sc.Change) -> str | None:
     return "/" + (relpath + "/" if relpath and not relpath.endswith("/") else relpath)
 
 
-@bp.route("/perubahan/<int:change_id>/langkah/<step>", methods=["POST"])
-@_require("situs_lihat")
-def step(change_id, step):
+def take(change_id: int, step: str):
     db = get_db()
     item = sc.get(db, change_id)
-    if item is None or step not in sc.STEPS or sc.SYSTEM in sc.STEPS[step].roles or step == "simpan":
+    if item is None:
         abort(404)
     try:
         if step == "ajukan" and item.text is not None and item.path.endswith(".md"):
@@ -258,8 +245,6 @@ def step(change_id, step):
                      note=request.form.get("catatan"), current_blob=repo().blob_id,
                      approver_name=f"{current_user.user.display_name} ({current_user.user.username})")
     except (sc.StepNotAllowed, sc.BadInput) as exc:
-        if isinstance(exc, sc.StepNotAllowed) and not sc.role_allows(step, current_user.roles):
-            abort(403)
         flash(str(exc))
         return redirect(url_for(".change", change_id=change_id)), 303
     _audit(f"situs_{step}", change_id)
@@ -269,8 +254,22 @@ def step(change_id, step):
     return redirect(url_for(".change", change_id=change_id)), 303
 
 
+def _step_view(code: str):
+    def view(change_id):
+        return take(change_id, code)
+    view.__name__ = f"step_{code}"
+    return requires(sc.STEPS[code].action)(view)
+
+
+# One route per step, each guarded by its own row of the policy table.
+for _code, _step in sc.STEPS.items():
+    if _code != "simpan" and _step.action != sc.SYSTEM:
+        bp.add_url_rule(f"/perubahan/<int:change_id>/langkah/{_code}", f"step_{_code}", _step_view(_code),
+                        methods=["POST"])
+
+
 @bp.route("/perubahan/<int:change_id>/gambar", methods=["POST"])
-@_require("situs_ubah")
+@requires("situs_ubah")
 def image(change_id):
     db = get_db()
     item = sc.get(db, change_id)
@@ -335,7 +334,7 @@ def render_preview(path: str, text: str) -> str:
 
 
 @bp.route("/pratinjau", methods=["POST"])
-@_require("situs_ubah")
+@requires("situs_ubah")
 def preview():
     f = request.form
     kind = f.get("jenis", "halaman")
@@ -361,7 +360,7 @@ def _join(base: str, link: str) -> str:
 
 
 @bp.route("/aset/<int:change_id>/<path:path>")
-@_require("situs_lihat")
+@requires("situs_lihat")
 def asset(change_id, path):
     full = sc.CONTENT + path
     data = sc.file_data(get_db(), change_id).get(full) if change_id else None
@@ -376,7 +375,7 @@ def asset(change_id, path):
 # ------------------------------------------------------------------ Word
 
 @bp.route("/impor-word", methods=["GET", "POST"])
-@_require("situs_ubah")
+@requires("situs_ubah")
 def import_docx():
     if request.method == "GET":
         return render_template("situs/import.html", error=None)
@@ -418,7 +417,7 @@ def import_docx():
 # ------------------------------------------------------------------ history and restoring
 
 @bp.route("/riwayat")
-@_require("situs_lihat")
+@requires("situs_lihat")
 def history():
     path = request.args.get("path", "")
     if not path.startswith(sc.CONTENT) and path != sc.MENU:
@@ -433,7 +432,7 @@ def history():
 
 
 @bp.route("/pulihkan", methods=["POST"])
-@_require("situs_ubah")
+@requires("situs_ubah")
 def restore():
     path, sha = request.form.get("path", ""), request.form.get("commit", "")
     if not path.startswith(sc.CONTENT) or not re.fullmatch(r"[0-9a-f]{40}", sha):
@@ -455,7 +454,7 @@ def restore():
 
 
 @bp.route("/hapus", methods=["POST"])
-@_require("situs_ubah")
+@requires("situs_ubah")
 def remove():
     path = request.form.get("path", "")
     if not path.startswith(sc.CONTENT) or sc.page_path_problem(path[len(sc.CONTENT):]) or repo().read(path) is None:
@@ -504,7 +503,7 @@ def _current(path: str) -> tuple[str, sc.Change | None]:
 
 
 @bp.route("/jadwal", methods=["GET", "POST"])
-@_require("situs_ubah")
+@requires("situs_ubah")
 def schedule():
     from ..domain import regions
     text, draft = _current(sc.SCHEDULE)
@@ -522,7 +521,7 @@ def schedule():
 
 
 @bp.route("/kantor", methods=["GET", "POST"])
-@_require("situs_ubah")
+@requires("situs_ubah")
 def office():
     text, draft = _current(sc.OFFICE)
     error, status = None, 200
@@ -550,7 +549,7 @@ def office():
 
 
 @bp.route("/menu", methods=["GET", "POST"])
-@_require("situs_ubah")
+@requires("situs_ubah")
 def menu():
     text = repo().read(sc.MENU) or ""
     if request.method == "POST":

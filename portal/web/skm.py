@@ -12,13 +12,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..domain import skm, standar
+from ..domain import policy, skm, standar
 from ..domain.errors import DataError
 from . import get_db, limiter, now
-from .auth import role_required
+from .auth import requires
 
 bp = Blueprint("skm", __name__, url_prefix="/pengaduan")
-STAFF_ROLES = ("kadis", "kabid", "operator")
 
 
 @bp.after_request
@@ -91,7 +90,7 @@ def _periode(text: str | None) -> skm.Periode:
 
 
 @bp.route("/staf/skm/")
-@role_required(*STAFF_ROLES)
+@requires("skm_kelola")
 def staff():
     p = _periode(request.args.get("periode"))
     services = _services()
@@ -111,7 +110,7 @@ def staff():
         "skm/staff.html", p=p, figures=figures, services=services, lokets=lokets, unsur=skm.UNSUR,
         plans=plans, approval=approval, approved=approved, plans_hash=skm.plans_hash(public_plans),
         missing=skm.missing_plans(figures, public_plans), saran=skm.saran(db, p.kode),
-        populasi=skm.populasi(db, p.kode), can_approve="kadis" in current_user.roles)
+        populasi=skm.populasi(db, p.kode), can_approve=policy.allowed("skm_setujui", current_user.roles))
 
 
 def _back(p: skm.Periode):
@@ -119,7 +118,7 @@ def _back(p: skm.Periode):
 
 
 @bp.route("/staf/skm/kode", methods=["POST"])
-@role_required(*STAFF_ROLES)
+@requires("skm_kelola")
 def issue():
     services = _services()
     loket = _loket(services).get(request.form.get("loket", ""))
@@ -148,7 +147,7 @@ def _qr(text: str) -> str:
 
 
 @bp.route("/staf/skm/<periode>/populasi", methods=["POST"])
-@role_required(*STAFF_ROLES)
+@requires("skm_kelola")
 def set_populasi(periode):
     p = _periode(periode)
     try:
@@ -162,7 +161,7 @@ def set_populasi(periode):
 
 
 @bp.route("/staf/skm/<periode>/rencana", methods=["POST"])
-@role_required(*STAFF_ROLES)
+@requires("skm_kelola")
 def add_rencana(periode):
     p = _periode(periode)
     f = request.form
@@ -178,7 +177,7 @@ def add_rencana(periode):
 
 
 @bp.route("/staf/skm/<periode>/setujui", methods=["POST"])
-@role_required("kadis")
+@requires("skm_setujui")
 def approve(periode):
     p = _periode(periode)
     try:
@@ -194,7 +193,7 @@ def approve(periode):
 
 
 @bp.route("/staf/skm/<periode>/ekspor", methods=["POST"])
-@role_required(*STAFF_ROLES)
+@requires("skm_kelola")
 def export(periode):
     p = _periode(periode)
     doc = skm.export(get_db(), p.kode, current_app.config["CONTENT_DIR"], services=_services(),

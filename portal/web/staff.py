@@ -11,13 +11,11 @@ from flask_login import current_user
 from ..domain import dashboard as dashboard_figures
 from ..domain import complaints, deadlines, inbox, outbox, regions, tracking, workflow
 from . import calendar, catalog, get_db, now, params
-from .auth import role_required
+from .auth import requires
 from .forms import OperatorEntryForm
 from .public import limits, read_files
 
 bp = Blueprint("staff", __name__, url_prefix="/pengaduan/staf")
-
-STAFF_ROLES = ("operator", "kabid", "kadis", "pejabat", "admin")
 
 
 def _filters() -> inbox.Filters:
@@ -52,7 +50,7 @@ def _row_view(row: dict) -> dict:
 
 
 @bp.route("/")
-@role_required(*STAFF_ROLES)
+@requires("lihat_pengaduan")
 def index():
     filters = _filters()
     page = inbox.search(get_db(), filters, roles=current_user.roles, user_id=current_user.user.id)
@@ -64,7 +62,7 @@ def index():
 
 
 @bp.route("/dasbor")
-@role_required(*STAFF_ROLES)
+@requires("lihat_pengaduan")
 def dashboard():
     today = now().date()
     per_state, per_person = dashboard_figures.overdue(get_db(), catalog=catalog(), calendar=calendar(), today=today)
@@ -76,7 +74,7 @@ def dashboard():
 
 
 @bp.route("/catat", methods=["GET", "POST"])
-@role_required("operator")
+@requires("catat_pengaduan")
 def entry():
     form = OperatorEntryForm()
     form.fill_choices(catalog())
