@@ -163,7 +163,8 @@ def docx_to_markdown(data: bytes, name: str, page: str, stem: str) -> tuple[str,
         result = mammoth.convert_to_html(io.BytesIO(data), convert_image=mammoth.images.img_element(convert_image))
     except Exception:  # a broken package behind a .docx name
         raise BadInput(f"Berkas \u201c{name}\u201d tidak dapat dibaca sebagai dokumen Word (.docx).") from None
-    markdown = markdownify(result.value, heading_style="ATX", bullets="-", strip=["span"])
+    markdown = markdownify(result.value, heading_style="ATX", bullets="-", strip=["span"],
+                            table_infer_header=True)
     markdown = re.sub(r"!\[\]\(\)", "", markdown)
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
     return markdown, images, warnings

@@ -1,8 +1,8 @@
-// The web team's editor toolbar: buttons that insert Markdown into the textarea #isi.
+// The web team's editor toolbar: buttons that insert Markdown into the textarea #teks-isi.
 // Without JavaScript the textarea and the "Pratinjau" button work the same.
 (function () {
   "use strict";
-  var area = document.getElementById("isi");
+  var area = document.getElementById("teks-isi");
   if (!area) { return; }
   var css = document.createElement("link");
   css.rel = "stylesheet";
