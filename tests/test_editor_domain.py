@@ -147,3 +147,24 @@ def test_publish_commits_builds_and_switches_a_failed_build_changes_nothing(env)
     assert "content/tentang/kontak.md baris" in change.error and "tidak ada" in change.error
     assert site.resolve() == live and repo.head() == head_before
     assert repo.head() != start
+
+
+def test_website_report_names_who_wrote_reviewed_and_approved(env):
+    from portal.publish import website_report
+    db, ids, repo = env["db"], env["ids"], env["repo"]
+    change_id = sc.create(db, kind="materi", path="content/sosialisasi/materi/laporan.md", title="Materi laporan",
+                          text=MATERIAL, base_blob=None, actor_id=ids["web1"], now=now())
+    sc.take_step(db, change_id, "ajukan", actor_id=ids["web1"], roles=WEB, now=now())
+    sc.take_step(db, change_id, "tinjau", actor_id=ids["web2"], roles=WEB, now=now())
+    sc.take_step(db, change_id, "setujui", actor_id=ids["kadis"], roles=KADIS, now=now(),
+                 approver_name="Bapak Kadis Uji (kadis)")
+    change = sc.get(db, change_id)
+    commit = repo.prepare_commit(deploy_job.files_for(db, change, repo), author="Wulan Tim Web",
+                                 email="wulan@contoh.id", message=sc.commit_message(db, change))
+    repo.advance(commit, repo.head())
+    report = website_report.collect(repo.path, now().date(), now().date(), build=False)
+    assert report.publications == [{"tanggal": now().date(),
+                                    "perubahan": "Terbitkan content/sosialisasi/materi/laporan.md: Materi laporan",
+                                    "penulis": "Wulan Tim Web (web1)", "peninjau": "Bagus Tim Web (web2)",
+                                    "penyetuju": "Bapak Kadis Uji (kadis)"}]
+    assert "| Wulan Tim Web (web1) | Bagus Tim Web (web2) | Bapak Kadis Uji (kadis) |" in website_report.to_markdown(report)
