@@ -168,3 +168,19 @@ def test_website_report_names_who_wrote_reviewed_and_approved(env):
                                     "penulis": "Wulan Tim Web (web1)", "peninjau": "Bagus Tim Web (web2)",
                                     "penyetuju": "Bapak Kadis Uji (kadis)"}]
     assert "| Wulan Tim Web (web1) | Bagus Tim Web (web2) | Bapak Kadis Uji (kadis) |" in website_report.to_markdown(report)
+
+
+def test_invalid_schedule_data_fails_the_build_with_file_and_line_and_changes_nothing(env):
+    db, ids, repo = env["db"], env["ids"], env["repo"]
+    text = repo.read(sc.SCHEDULE).replace('desa: "35.03.01.2001"', 'desa: "35.03.08.2011"', 1)
+    change_id = sc.create(db, kind="jadwal", path=sc.SCHEDULE, title="Jadwal", text=text,
+                          base_blob=repo.blob_id(sc.SCHEDULE), actor_id=ids["web1"], now=now())
+    sc.take_step(db, change_id, "ajukan", actor_id=ids["web1"], roles=WEB, now=now())
+    sc.take_step(db, change_id, "tinjau", actor_id=ids["web2"], roles=WEB, now=now())
+    sc.take_step(db, change_id, "terbitkan", actor_id=ids["web2"], roles=WEB, now=now(), current_blob=repo.blob_id)
+    head = repo.head()
+    _run_job(env)
+    change = sc.get(db, change_id)
+    assert change.state == "gagal"
+    assert "content/data/sosialisasi/jadwal.yml" in change.error and "baris" in change.error
+    assert repo.head() == head and not (env["tmp"] / "site").exists()
