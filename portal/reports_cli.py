@@ -39,7 +39,7 @@ def report_export_command(tahun, out_dir):
                              today=now.date(), min_count=current_app.config["REPORT_MIN_COUNT"], now=now)
     except reports.ReportError as exc:
         raise click.ClickException(str(exc))
-    state = "disetujui" if doc["status"] == "disetujui" else "draf, menunggu persetujuan Kepala Dinas"
+    state = "disetujui" if reports.is_approved(doc) else "draf, menunggu persetujuan Kepala Dinas"
     partial = "" if doc["lengkap"] else f" (sementara, keadaan per {doc['per_tanggal']})"
     click.echo(f"Laporan {tahun}{partial}: {doc['angka']['diterima']} pengaduan; {state}; "
                f"ditulis ke {reports.path_for(target, tahun)}.")

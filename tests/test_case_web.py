@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from conftest import VALID
-from portal.domain import users, workflow
+from conftest import ROOT, VALID
+from portal.domain import catalog as catalog_module, users, workflow
 
 PASSWORD = "kata-sandi-panjang"
 ROLES = ("operator", "kabid", "kadis", "pejabat", "admin")
@@ -22,6 +22,10 @@ def staff(db):
                                    jabatan="Kabid Pelayanan Pendaftaran Penduduk" if role == "pejabat" else None,
                                    now=datetime.now()) for role in ROLES}
     return ids
+
+
+def first_nota_dinas() -> str:
+    return catalog_module.load(ROOT / "content").office.nomor_nota_dinas.format(seq=1, year=date.today().year)
 
 
 def login(client, username):
@@ -52,6 +56,8 @@ def form_for(step: str, staff: dict) -> dict:
                        "telaah": "Layak.", "tembusan": str(staff["pejabat"])},
         "disposisi": {"pejabat_id": str(staff["pejabat"]), "instruksi": "Buat konsep.",
                       "batas": (date.today() + timedelta(days=5)).isoformat()},
+        "disposisi_ulang": {"pejabat_id": str(staff["pejabat"]), "instruksi": "Buat konsep.",
+                            "batas": (date.today() + timedelta(days=5)).isoformat()},
         "simpan_konsep": {"body": "Konsep."}, "ajukan_konsep": {"body": "Konsep."},
         "setujui": {}, "kembalikan": {"note": "Perbaiki."}, "kirim": {},
         "buka_kembali": {"note": "Kami tangani ulang."}, "tetap_selesai": {"note": "Sudah sesuai ketentuan."},
@@ -78,7 +84,7 @@ def test_four_accounts_take_a_complaint_through_seven_steps(client, db, staff, c
     response = act(client, ref, "nota_dinas", form_for("nota_dinas", staff))
     assert response.status_code == 303
     page = client.get(f"/pengaduan/staf/p/{ref}").get_data(as_text=True)
-    assert f"Nota dinas nomor 400.10/1/406.011/{date.today().year}" in page
+    assert f"Nota dinas nomor {first_nota_dinas()}" in page
     login(client, "kadis")
     assert act(client, ref, "disposisi", form_for("disposisi", staff)).status_code == 303
     login(client, "pejabat")
@@ -111,7 +117,7 @@ def test_documents_download_after_their_step(client, db, staff, complaint):
     assert response.status_code == 404 and "Nota dinas belum dibuat" in response.get_data(as_text=True)
     act(client, ref, "telaah_layak", {})
     act(client, ref, "nota_dinas", form_for("nota_dinas", staff))
-    nomor = f"400.10/1/406.011/{date.today().year}"
+    nomor = first_nota_dinas()
     pdf = client.get(f"/pengaduan/staf/p/{ref}/dokumen/nota-dinas.pdf")
     assert pdf.mimetype == "application/pdf" and "attachment" in pdf.headers["Content-Disposition"]
     assert nomor in pypdf.PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()

@@ -25,7 +25,8 @@ OFFICE = dataclasses.replace(
 NOW = datetime(2026, 11, 2, 9, 0)
 APPROVED = datetime(2026, 11, 4, 10, 30)
 NIK, EMAIL, PHONE = VALID["nik"], VALID["email"], VALID["phone"]
-NOMOR = "400.10/1/406.011/2026"
+NOMOR = CATALOG.office.nomor_nota_dinas.format(seq=1, year=2026)  # the first of each kind this year
+NOMOR_SURAT = CATALOG.office.nomor_surat_tanggapan.format(seq=1, year=2026)
 KABID = "Kepala Bidang Pelayanan Pendaftaran Penduduk"
 PEJABAT = "Kepala Seksi Identitas Penduduk"
 REPLY = ("KTP-el Saudara **sudah selesai dicetak** dan dapat diambil di kantor.\n\n"
@@ -113,7 +114,7 @@ def done(db, tmp_path, people):
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
 def test_nota_dinas(db, done, fmt):
     text, mimetype, filename = rendered(db, done, "nota-dinas", fmt)
-    assert filename == f"nota-dinas-400.10-1-406.011-2026.{fmt}"
+    assert filename == f"nota-dinas-{NOMOR.replace('/', '-')}.{fmt}"
     assert mimetype == documents.FORMATS[fmt]
     for expected in ("PEMERINTAH KABUPATEN TRENGGALEK", "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL", "NOTA DINAS",
                      NOMOR, "2 November 2026", "Segera", "Pengaduan KTP-el belum jadi",
@@ -130,7 +131,7 @@ def test_nota_dinas(db, done, fmt):
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
 def test_lembar_disposisi(db, done, fmt):
     text, _, filename = rendered(db, done, "lembar-disposisi", fmt)
-    assert filename == f"lembar-disposisi-400.10-1-406.011-2026.{fmt}"
+    assert filename == f"lembar-disposisi-{NOMOR.replace('/', '-')}.{fmt}"
     for expected in ("LEMBAR DISPOSISI", NOMOR, "2 November 2026", "5 November 2026", PEJABAT, "Ibu Pejabat",
                      "Buat konsep tanggapan.", KABID, "Pengaduan KTP-el belum jadi", "Segera",
                      OFFICE.kepala_dinas.nama, f"NIP. {OFFICE.kepala_dinas.nip}", "Trenggalek, 2 November 2026"):
@@ -142,8 +143,8 @@ def test_lembar_disposisi(db, done, fmt):
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
 def test_surat_tanggapan(db, done, fmt):
     text, _, filename = rendered(db, done, "surat-tanggapan", fmt)
-    assert filename == f"surat-tanggapan-400.10-1-406.011-2026.{fmt}"
-    for expected in (NOMOR, "Trenggalek, 4 November 2026", "Tanggapan atas pengaduan", f"Sdr. {VALID['name']}",
+    assert filename == f"surat-tanggapan-{NOMOR_SURAT.replace('/', '-')}.{fmt}"
+    for expected in (NOMOR_SURAT, "Trenggalek, 4 November 2026", "Tanggapan atas pengaduan", f"Sdr. {VALID['name']}",
                      "2 November 2026", "KTP-el Saudara sudah selesai dicetak dan dapat diambil di kantor.",
                      "Bawa tanda bukti perekaman", "Datang pada jam kerja", "Terima kasih atas kesabaran Saudara.",
                      OFFICE.kepala_dinas.nama, OFFICE.kepala_dinas.pangkat, f"NIP. {OFFICE.kepala_dinas.nip}",

@@ -52,7 +52,7 @@ class Staff:
     def login(self, username):
         if self.context:
             self.context.close()
-        self.context = self.browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+        self.context = self.browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
         page = self.context.new_page()
         page.goto(self.url + "/pengaduan/staf/masuk")
         page.get_by_label("Nama pengguna").fill(username)
@@ -102,7 +102,7 @@ def test_seven_steps_in_the_browser(page, browser, live_server, session_smtp, ac
     pejabat = staff.login("pejabat1")
     expect(pejabat.get_by_role("link", name=code)).to_be_visible()
     staff.open_case(pejabat, code)
-    pejabat.get_by_label("Teks tanggapan (Markdown)").fill("Akta kelahiran sedang diproses.")
+    pejabat.get_by_label("Teks tanggapan", exact=True).fill("Akta kelahiran sedang diproses.")
     pejabat.get_by_role("button", name="Simpan konsep").click()
     expect(pejabat.get_by_text("Konsep tanggapan disimpan.")).to_be_visible()
     shot(pejabat, "pejabat-konsep")
@@ -120,7 +120,7 @@ def test_seven_steps_in_the_browser(page, browser, live_server, session_smtp, ac
     staff.open_case(pejabat, code)
     expect(pejabat.get_by_text("Dikembalikan: Sebutkan kapan akta dapat diambil dan di mana.").first).to_be_visible()
     reply = "Akta kelahiran anak Bapak/Ibu sudah terbit dan dapat diambil di kantor Dispendukcapil mulai Senin."
-    pejabat.get_by_label("Teks tanggapan (Markdown)").fill(reply)
+    pejabat.get_by_label("Teks tanggapan", exact=True).fill(reply)
     pejabat.get_by_role("button", name="Ajukan kepada Kepala Dinas").click()
     expect(pejabat.get_by_text("Konsep tanggapan diajukan kepada Kepala Dinas.")).to_be_visible()
 

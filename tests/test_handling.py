@@ -59,7 +59,7 @@ def through_disposisi(db, cid, p):
 def test_the_seven_steps_with_one_return(db, tmp_path, people):
     cid = file(db, tmp_path)
     nomor = through_disposisi(db, cid, people)
-    assert nomor == "400.10/1/406.011/2026"
+    assert nomor == CATALOG.office.nomor_nota_dinas.format(seq=1, year=2026)
     handling.save_draft(db, cid, people["pejabat"], NOW, body="Konsep pertama.")
     handling.submit_draft(db, cid, people["pejabat"], NOW)
     handling.return_draft(db, cid, people["kadis"], NOW, note="Sebutkan jadwal pengambilan.")
@@ -70,7 +70,7 @@ def test_the_seven_steps_with_one_return(db, tmp_path, people):
     assert state(db, cid) == "selesai"
     rounds = db.execute("SELECT round, review, review_note FROM konsep ORDER BY round").fetchall()
     assert rounds == [(1, "dikembalikan", "Sebutkan jadwal pengambilan."), (2, "disetujui", None)]
-    assert surat == "400.10/1/406.011/2026"  # its own sequence
+    assert surat == CATALOG.office.nomor_surat_tanggapan.format(seq=1, year=2026)  # its own sequence
     reply_mail = db.execute("SELECT subject, body FROM outbox ORDER BY id DESC LIMIT 1").fetchone()
     assert "Tanggapan" in reply_mail[0] and "KTP-el Anda dapat diambil Senin." in reply_mail[1]
     kinds = [r[0] for r in db.execute("SELECT kind FROM events WHERE complaint_id = ? ORDER BY id", [cid])]
@@ -189,5 +189,6 @@ for cid in sys.argv[4:]:
                                *map(str, part)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
              for part in (ids[:3], ids[3:])]
     numbers = [line for p in procs for line in p.communicate(timeout=60)[0].split()]
-    seqs = sorted(int(n.split("/")[1]) for n in numbers)
+    issued = {CATALOG.office.nomor_nota_dinas.format(seq=seq, year=2026): seq for seq in range(1, 7)}
+    seqs = sorted(issued[n] for n in numbers)
     assert seqs == [1, 2, 3, 4, 5, 6]

@@ -245,8 +245,8 @@ NOTA_DINAS = {k: v for k, v in form_for("nota_dinas", {"pejabat": 0}).items() if
 DISPOSISI = {k: v for k, v in form_for("disposisi", {"pejabat": 0}).items() if k != "pejabat_id"}
 CASES = [
     Case(("halaman",), "GET", "/pengaduan/staf/", "operator"),
-    Case(("templat",), "GET", "/pengaduan/staf/p/{ref}", "pejabat", ("telaah_layak", "nota_dinas", "disposisi"),
-         valid="0"),
+    Case(("templat",), "POST", "/pengaduan/staf/p/{ref}/konsep/templat", "pejabat",
+         ("telaah_layak", "nota_dinas", "disposisi"), valid="0"),
     Case(("tembusan",), "POST", "/pengaduan/staf/p/{ref}/langkah/nota_dinas", "kabid", ("telaah_layak",),
          form=NOTA_DINAS, valid=lambda ctx: str(ctx["staff"]["pejabat"]), ok=303),
     Case(("pejabat_id",), "POST", "/pengaduan/staf/p/{ref}/langkah/disposisi", "kadis", ("telaah_layak", "nota_dinas"),
@@ -256,6 +256,7 @@ CASES = [
     Case(("toleransi",), "GET", "/pengaduan/staf/data/siak", "kabid", valid="0"),
     Case(("toleransi",), "GET", "/pengaduan/staf/data/siak/selisih.xlsx", "kabid", valid="0"),
     Case(("toleransi",), "POST", "/pengaduan/staf/data/siak", "kabid", valid="0", ok=422),  # 422: no file chosen
+    Case(("jumlah",), "POST", "/pengaduan/staf/skm/kode", "operator", form={"loket": "1"}),
     Case(tuple(feedback.QUESTIONS), "POST", "/pengaduan/nilai/{token}", None, form={"selesai": "ya"}, valid="4"),
 ]
 

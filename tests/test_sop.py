@@ -195,9 +195,10 @@ def _html(text: str) -> str:
 
 
 def test_generate_returns_index_pages_and_diagrams(generated, sops):
-    expected = {"sop/index.md"} | {f"sop/{s.slug}.md" for s in sops} | {f"sop/{s.slug}.svg" for s in sops}
+    expected = ({"sop/index.md"} | {f"sop/{s.slug}.md" for s in sops} | {f"sop/{s.slug}.svg" for s in sops}
+                | {f"sop/{s.slug}-vertikal.svg" for s in sops})
     assert set(generated) == expected
-    assert len(generated) == 33
+    assert len(generated) == 49
     index = generated["sop/index.md"]
     for s in sops:
         assert f"]({s.slug}.md)" in index and f"{len(s.langkah)} langkah" in index
@@ -221,14 +222,15 @@ def test_complaint_page_lists_seven_steps_in_order(generated, sops):
     page = generated["sop/penanganan-pengaduan.md"]
     s = next(x for x in sops if x.slug == "penanganan-pengaduan")
     assert page.startswith('---\ntitle: "SOP Penanganan Pengaduan Penyelenggaraan Administrasi Kependudukan"\n---')
-    assert [int(n) for n in re.findall(r"^### Langkah (\d+): ", page, re.M)] == list(range(1, 8))
+    assert [int(n) for n in re.findall(r"^<summary[^>]*>\*\*Langkah (\d+):\*\* ", page, re.M)] == list(range(1, 8))
     html = _html(page)
-    positions = [html.index(f'id="langkah-{step.nomor}">Langkah {step.nomor}: {step.kegiatan}')
-                 for step in s.langkah]
+    positions = [html.index(f'<strong>Langkah {step.nomor}:</strong> {step.kegiatan}') for step in s.langkah]
     assert positions == sorted(positions)
-    # The diagram comes first, then the steps as its text alternative.
-    assert html.index('src="penanganan-pengaduan.svg"') < positions[0]
-    assert "pelaksana disimpulkan dari teks kegiatan" in html.lower()
+    assert all(f'id="langkah-{step.nomor}"' in html for step in s.langkah)
+    # The steps come first (a reader looks for a step), then the diagram they describe.
+    assert html.index('src="penanganan-pengaduan.svg"') > positions[-1]
+    assert html.index('src="penanganan-pengaduan-vertikal.svg"') > positions[-1]
+    assert "pelaksana setiap langkah sop ini disimpulkan dari teks kegiatan" in html.lower()
     assert "1 hari (dihitung portal pengaduan sebagai 1 hari kerja)" in html
     assert page.rstrip().endswith("(nomor 04/SOP/DKPS/SKRT/X/2016, disahkan 08 Desember 2017).")
 

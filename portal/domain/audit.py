@@ -4,7 +4,7 @@ DELETE (triggers in portal/migrations.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ..db import write_transaction
 
@@ -19,3 +19,22 @@ def for_complaint(db, complaint_id: int) -> list[dict]:
         "SELECT a.at, a.action, a.detail, u.display_name FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id "
         "WHERE a.detail = ? OR a.detail LIKE ? ORDER BY a.id", [f"pengaduan {complaint_id}", f"pengaduan {complaint_id} %"])
     return [dict(zip(("at", "action", "detail", "who"), row)) for row in cursor]
+
+
+def grouped_for_complaint(db, complaint_id: int) -> list[dict]:
+    """The complaint's access log as a person reads it: one entry per person per day, each
+    action with how many times, oldest day first. Opening a case ten times in a morning is
+    one line, not ten; the CSV export (for_complaint) keeps every row."""
+    cursor = db.execute(
+        "SELECT substr(a.at, 1, 10) AS day, a.actor_id, u.display_name, u.jabatan, a.action, count(*), "
+        "min(a.at), max(a.at), min(a.id) FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id "
+        "WHERE a.detail = ? OR a.detail LIKE ? GROUP BY day, a.actor_id, a.action ORDER BY day, min(a.id)",
+        [f"pengaduan {complaint_id}", f"pengaduan {complaint_id} %"])
+    out: dict[tuple, dict] = {}
+    for day, actor_id, name, jabatan, action, count, first, last, _ in cursor:
+        entry = out.setdefault((day, actor_id), {
+            "day": date.fromisoformat(day), "actor_id": actor_id, "who": name, "jabatan": jabatan,
+            "first": datetime.fromisoformat(first), "last": datetime.fromisoformat(last), "actions": []})
+        entry["actions"].append((action, count))
+        entry["last"] = max(entry["last"], datetime.fromisoformat(last))
+    return list(out.values())

@@ -115,6 +115,15 @@ def _office(path: Path) -> Office:
     for name in ("nomor_nota_dinas", "nomor_surat_tanggapan"):
         if "{seq}" not in getattr(office, name):
             raise CatalogError(f"{path}: {name} must contain {{seq}}")
+    # Each kind of letter has its own sequence, so patterns that format alike would hand the first
+    # nota dinas and the first surat tanggapan of a year the same number.
+    try:
+        alike = office.nomor_nota_dinas.format(seq=1, year=2000) == office.nomor_surat_tanggapan.format(seq=1, year=2000)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise CatalogError(f"{path}: letter number pattern: {exc}") from None
+    if alike:
+        raise CatalogError(f"{path}: nomor_nota_dinas and nomor_surat_tanggapan must differ, "
+                           "or two letters would carry the same number")
     return office
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from . import deadlines, workflow
+from . import deadlines, tracking, users, workflow
 from .calendar import Calendar
 from .catalog import Catalog
 from .complaints import events_of
@@ -61,8 +61,8 @@ def step_times(db, calendar: Calendar, today: date) -> list[StepTime]:
 def overdue(db, *, catalog: Catalog, calendar: Calendar, today: date) -> tuple[dict[str, int], dict[str, int]]:
     """Open complaints past their reply deadline, per state; disposisi past due, per official."""
     per_state: dict[str, int] = defaultdict(int)
-    open_states = [s for s, st in workflow.STATES.items() if st.kind == "open"]
-    cursor = db.execute(f"SELECT * FROM complaints WHERE state IN ({','.join('?' * len(open_states))})", open_states)
+    where, params = workflow.sql_in("state", workflow.states_where(lambda s: s.running))
+    cursor = db.execute(f"SELECT * FROM complaints WHERE {where}", params)
     names = [c[0] for c in cursor.description]
     for row in cursor.fetchall():
         complaint = dict(zip(names, row))
@@ -70,22 +70,37 @@ def overdue(db, *, catalog: Catalog, calendar: Calendar, today: date) -> tuple[d
         clock = deadlines.answer_clock(complaint, events, catalog=catalog, calendar=calendar)
         if clock.overdue(today):
             per_state[workflow.STATES[complaint["state"]].label] += 1
+    waiting, params = workflow.sql_in("c.state", workflow.assignee_states())
     per_person = dict(db.execute(
-        """SELECT coalesce(u.jabatan, u.display_name), count(*) FROM disposisi d
+        f"""SELECT coalesce(u.jabatan, u.display_name), count(*) FROM disposisi d
            JOIN complaints c ON c.id = d.complaint_id JOIN users u ON u.id = d.pejabat_id
-           WHERE c.state = 'disposisi' AND d.batas < ? AND d.id = (SELECT max(id) FROM disposisi WHERE complaint_id = c.id)
-           GROUP BY 1 ORDER BY 2 DESC""", [today.isoformat()]).fetchall())
+           WHERE {waiting} AND d.batas < ? AND d.id = (SELECT max(id) FROM disposisi WHERE complaint_id = c.id)
+           GROUP BY 1 ORDER BY 2 DESC""", [*params, today.isoformat()]).fetchall())
     return dict(per_state), per_person
 
 
 def open_deadlines(db, *, catalog: Catalog, calendar: Calendar) -> list[date]:
     """The due dates still running for open complaints (every clock not yet met), so that a holiday
     list that stops short of them can be noticed (portal.domain.hari_libur)."""
-    open_states = [s for s, st in workflow.STATES.items() if st.kind != "closed"]
+    where, params = workflow.sql_in("state", workflow.states_where(lambda s: not s.closed))
     out = []
-    for complaint in db.query(f"SELECT * FROM complaints WHERE state IN ({','.join('?' * len(open_states))})",
-                              open_states):
+    for complaint in db.query(f"SELECT * FROM complaints WHERE {where}", params):
         for clock in deadlines.clocks(complaint, events_of(db, complaint["id"]), catalog=catalog, calendar=calendar):
             if clock.deadline is not None and clock.met_on is None:
                 out.append(clock.deadline.due)
     return out
+
+
+def stuck(db, now: datetime) -> list[dict]:
+    """Complaints waiting for an official who no longer holds the pejabat role (an acting period
+    that ended after the disposisi): ref, tracking code, the official; only the Kepala Dinas's
+    disposisi ulang moves them."""
+    waiting, params = workflow.sql_in("c.state", workflow.assignee_states())
+    holding = [h["user_id"] for h in users.holdings(db, now, role="pejabat", active_only=True)]
+    rows = db.query(
+        f"""SELECT c.ref, c.tracking_code, coalesce(u.jabatan, u.display_name) AS pejabat, u.display_name
+            FROM complaints c JOIN disposisi d ON d.id = (SELECT max(id) FROM disposisi WHERE complaint_id = c.id)
+            JOIN users u ON u.id = d.pejabat_id
+            WHERE {waiting} AND d.pejabat_id NOT IN ({','.join('?' * len(holding))}) ORDER BY c.received_at, c.id""",
+        [*params, *holding])
+    return [{**r, "code": tracking.display(r["tracking_code"])} for r in rows]

@@ -20,7 +20,7 @@ import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
 
-from . import readiness, tracking
+from . import readiness, record, tracking
 from .catalog import Office
 from .handling import render_reply
 
@@ -103,16 +103,11 @@ def _kepala_dinas(office: Office) -> dict:
 
 
 def _nota(db, complaint_id: int, nota_id: int | None = None) -> dict:
-    if nota_id is None:
-        nota = _row(db, "SELECT * FROM nota_dinas WHERE complaint_id = ? ORDER BY id DESC LIMIT 1", [complaint_id])
-    else:
-        nota = _row(db, "SELECT * FROM nota_dinas WHERE id = ?", [nota_id])
+    nota = record.latest_nota_dinas(db, complaint_id) if nota_id is None else record.nota_dinas(db, nota_id)
     if nota is None:
         raise DocumentNotReady("Nota dinas belum dibuat untuk pengaduan ini.")
     dari = _user(db, nota["created_by"])
-    tembusan = [_user(db, r[0])["label"] for r in db.execute(
-        "SELECT t.user_id FROM nota_dinas_tembusan t JOIN users u ON u.id = t.user_id "
-        "WHERE t.nota_dinas_id = ? ORDER BY coalesce(u.jabatan, u.display_name)", [nota["id"]])]
+    tembusan = [_user(db, r["id"])["label"] for r in record.tembusan(db, nota["id"])]
     return {"nomor": nota["nomor"], "tanggal": tanggal(nota["tanggal"]), "sifat": nota["sifat"],
             "hal": nota["hal"], "lampiran": "-", "ringkasan": _paragraphs(nota["ringkasan"]),
             "telaah": _paragraphs(nota["telaah"]), "kepada": "Kepala Dinas Kependudukan dan Pencatatan Sipil",
@@ -142,7 +137,7 @@ def gather(db, complaint_id: int, kind: str, office: Office, *, content_dir: str
         nota = _nota(db, complaint_id)
         context.update(nota)
     elif kind == "lembar-disposisi":
-        disposisi = _row(db, "SELECT * FROM disposisi WHERE complaint_id = ? ORDER BY id DESC LIMIT 1", [complaint_id])
+        disposisi = record.current_disposisi(db, complaint_id)
         if disposisi is None:
             raise DocumentNotReady("Disposisi Kepala Dinas belum diberikan untuk pengaduan ini.")
         nota = _nota(db, complaint_id, disposisi["nota_dinas_id"])
@@ -155,8 +150,7 @@ def gather(db, complaint_id: int, kind: str, office: Office, *, content_dir: str
             "penandatangan": _kepala_dinas(office),
         })
     else:
-        konsep = _row(db, "SELECT body, nomor_surat, reviewed_at FROM konsep WHERE complaint_id = ? "
-                          "AND review = 'disetujui' ORDER BY round DESC LIMIT 1", [complaint_id])
+        konsep = record.approved_konsep(db, complaint_id)
         if konsep is None:
             raise DocumentNotReady("Konsep tanggapan belum disetujui Kepala Dinas untuk pengaduan ini.")
         anonymous = complaint["visibility"] == "anonim" or not (complaint["name"] or "").strip()

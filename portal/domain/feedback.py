@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..db import write_transaction
-from . import workflow
+from . import record, workflow
 from .handling import Actor, HandlingError, transition
 
 QUESTIONS = {
@@ -27,9 +27,8 @@ class AlreadyRated(ValueError):
 
 
 def can_rate(db, complaint: dict) -> bool:
-    rated = db.execute("SELECT 1 FROM ratings WHERE complaint_id = ?", [complaint["id"]]).fetchone()
-    return complaint["state"] == "selesai" and not rated and bool(
-        db.execute("SELECT 1 FROM events WHERE complaint_id = ? AND kind = 'kirim'", [complaint["id"]]).fetchone())
+    return workflow.STATES[complaint["state"]].rateable and record.rating(db, complaint["id"]) is None \
+        and record.sent_reply(db, complaint["id"]) is not None
 
 
 def rate(db, complaint_id: int, *, scores: dict[str, int], solved: bool, comment: str, now: datetime) -> None:
@@ -42,7 +41,7 @@ def rate(db, complaint_id: int, *, scores: dict[str, int], solved: bool, comment
         state = db.execute("SELECT state FROM complaints WHERE id = ?", [complaint_id]).fetchone()[0]
         if db.execute("SELECT 1 FROM ratings WHERE complaint_id = ?", [complaint_id]).fetchone():
             raise AlreadyRated("Anda sudah memberikan penilaian untuk tanggapan ini. Terima kasih.")
-        if state != "selesai":
+        if not workflow.STATES[state].rateable:
             raise HandlingError("Penilaian dapat diberikan setelah tanggapan dikirim.")
         db["ratings"].insert({"complaint_id": complaint_id, "at": now.isoformat(), **scores,
                               "selesai": int(solved), "komentar": comment or None})

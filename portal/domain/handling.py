@@ -10,12 +10,13 @@ pressing the same button at once, the second finds the state already moved and i
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..db import write_transaction
-from . import deadlines, messages, outbox, tracking, users, workflow
+from . import deadlines, messages, outbox, record, tracking, users, workflow
 from .catalog import Catalog
 from .complaints import events_of, get as get_complaint
 from .rendering import render_reply  # noqa: F401  (the staff pages and documents ask for it here)
@@ -38,13 +39,8 @@ def _complaint(db, complaint_id: int) -> dict:
     return complaint
 
 
-def current_assignee(db, complaint_id: int) -> int | None:
-    row = db.execute("SELECT pejabat_id FROM disposisi WHERE complaint_id = ? ORDER BY id DESC LIMIT 1",
-                     [complaint_id]).fetchone()
-    return row[0] if row else None
-
-
-def authorise(db, complaint_id: int, step_code: str, actor: Actor, expected_state: str | None = None) -> dict:
+def authorise(db, complaint_id: int, step_code: str, actor: Actor, expected_state: str | None = None, *,
+              now: datetime) -> dict:
     """Refuse a person who may not take the step before looking at what they typed."""
     complaint = _complaint(db, complaint_id)
     if expected_state and complaint["state"] != expected_state:
@@ -53,7 +49,8 @@ def authorise(db, complaint_id: int, step_code: str, actor: Actor, expected_stat
             f"Pengaduan ini sudah diproses petugas lain dan kini berstatus "
             f"\u201c{workflow.STATES[complaint['state']].label}\u201d. Muat ulang halaman.")
     workflow.check(step_code, complaint["state"], actor.roles, actor_id=actor.id,
-                   assignee_id=current_assignee(db, complaint_id))
+                   assignee_id=record.current_assignee(db, complaint_id),
+                   assignee_holds=record.assignee_holds(db, complaint_id, now))
     return complaint
 
 
@@ -61,7 +58,7 @@ def transition(db, complaint_id: int, step_code: str, actor: Actor, now: datetim
                note: str | None = None, body: str | None = None, data: dict | None = None,
                expected_state: str | None = None) -> dict:
     """Check and record one step; call inside write_transaction. Returns the complaint as it was."""
-    complaint = authorise(db, complaint_id, step_code, actor, expected_state)
+    complaint = authorise(db, complaint_id, step_code, actor, expected_state, now=now)
     step = workflow.STEPS[step_code]
     if step.needs_note and not (note or "").strip():
         raise HandlingError(f"Langkah \u201c{step.label}\u201d memerlukan catatan.")
@@ -95,7 +92,7 @@ def telaah_not_fit(db, complaint_id, actor: Actor, now, *, reason: str, note: st
     """Close as not fit; `note` is what the citizen reads (for bukan_wewenang: where to go instead)."""
     data = {"alasan": reason}
     with write_transaction(db):
-        authorise(db, complaint_id, "telaah_tidak_layak", actor, expected_state)
+        authorise(db, complaint_id, "telaah_tidak_layak", actor, expected_state, now=now)
         if reason not in workflow.NOT_FIT_REASONS:
             raise HandlingError("Pilih alasan tidak layak dari daftar.")
         if reason == "duplikat":
@@ -126,10 +123,12 @@ def withdraw_unanswered(db, now: datetime, *, catalog: Catalog, calendar, base_u
     past the SOP data's `melengkapi_informasi` limit; the citizen is told."""
     system = Actor(None, frozenset({workflow.SYSTEM}))
     closed = 0
-    for (complaint_id,) in db.execute("SELECT id FROM complaints WHERE state = 'menunggu_informasi'").fetchall():
+    waiting = workflow.STEPS["dicabut"].from_states
+    where, params = workflow.sql_in("state", waiting)
+    for (complaint_id,) in db.execute(f"SELECT id FROM complaints WHERE {where}", params).fetchall():
         with write_transaction(db):
             complaint = _complaint(db, complaint_id)
-            if complaint["state"] != "menunggu_informasi" or not deadlines.information_expired(
+            if complaint["state"] not in waiting or not deadlines.information_expired(
                     complaint, events_of(db, complaint_id), catalog=catalog, calendar=calendar, today=now.date()):
                 continue  # answered in the meantime, or still within the limit
             transition(db, complaint_id, "dicabut", system, now,
@@ -146,6 +145,10 @@ def allocate_number(db, kind: str, pattern: str, complaint_id: int, on: date) ->
     seq = db.execute("SELECT coalesce(max(seq), 0) + 1 FROM letter_numbers WHERE kind = ? AND year = ?",
                      [kind, on.year]).fetchone()[0]
     nomor = pattern.format(seq=seq, year=on.year)
+    if db.execute("SELECT 1 FROM letter_numbers WHERE nomor = ?", [nomor]).fetchone():
+        # The database's unique index would refuse it too; this says why, in words staff can act on.
+        raise HandlingError(f"Nomor {nomor} sudah dipakai surat lain. Minta admin memeriksa pola nomor surat "
+                            "(nomor_nota_dinas, nomor_surat_tanggapan) di content/data/dinas.yml.")
     db["letter_numbers"].insert({"kind": kind, "year": on.year, "seq": seq, "nomor": nomor,
                                  "complaint_id": complaint_id})
     return nomor
@@ -156,7 +159,7 @@ def allocate_number(db, kind: str, pattern: str, complaint_id: int, on: date) ->
 def create_nota_dinas(db, complaint_id, actor: Actor, now, *, catalog: Catalog, sifat: str, hal: str,
                       ringkasan: str, telaah: str, tembusan: list[int], expected_state=None) -> str:
     with write_transaction(db):
-        authorise(db, complaint_id, "nota_dinas", actor, expected_state)
+        authorise(db, complaint_id, "nota_dinas", actor, expected_state, now=now)
         missing = [label for label, value in (("sifat", sifat), ("hal", hal), ("ringkasan pengaduan", ringkasan),
                                               ("hasil telaah", telaah)) if not (value or "").strip()]
         if missing:
@@ -179,89 +182,127 @@ def create_nota_dinas(db, complaint_id, actor: Actor, now, *, catalog: Catalog, 
 def dispose(db, complaint_id, actor: Actor, now, *, pejabat_id: int, instruksi: str, batas: date,
             expected_state=None) -> None:
     with write_transaction(db):
-        authorise(db, complaint_id, "disposisi", actor, expected_state)
+        authorise(db, complaint_id, "disposisi", actor, expected_state, now=now)
         if batas < now.date():
             raise HandlingError("Batas waktu disposisi tidak boleh sebelum hari ini.")
         # Held now: an acting official whose period has ended could never take the next step.
         if not users.holds(db, pejabat_id, "pejabat", now):
             raise HandlingError("Pilih pejabat yang akan membuat konsep tanggapan.")
         transition(db, complaint_id, "disposisi", actor, now, note=instruksi, expected_state=expected_state)
-        nota = db.execute("SELECT id FROM nota_dinas WHERE complaint_id = ? ORDER BY id DESC LIMIT 1",
-                          [complaint_id]).fetchone()
-        db["disposisi"].insert({"complaint_id": complaint_id, "nota_dinas_id": nota[0], "pejabat_id": pejabat_id,
-                                "instruksi": instruksi.strip(), "batas": batas.isoformat(),
-                                "created_by": actor.id, "created_at": now.isoformat()})
+        _record_disposisi(db, complaint_id, actor, now, pejabat_id=pejabat_id, instruksi=instruksi, batas=batas)
+
+
+def redispose(db, complaint_id, actor: Actor, now, *, pejabat_id: int, instruksi: str, batas: date,
+              expected_state=None) -> None:
+    """The Kepala Dinas names another official when the one of the current disposisi no longer
+    holds the pejabat role (an acting period that ended): the complaint would be stuck otherwise."""
+    with write_transaction(db):
+        authorise(db, complaint_id, "disposisi_ulang", actor, expected_state, now=now)
+        if batas < now.date():
+            raise HandlingError("Batas waktu disposisi tidak boleh sebelum hari ini.")
+        if not users.holds(db, pejabat_id, "pejabat", now):
+            raise HandlingError("Pilih pejabat yang akan membuat konsep tanggapan.")
+        transition(db, complaint_id, "disposisi_ulang", actor, now, note=instruksi, expected_state=expected_state,
+                   data={"sebelumnya": record.current_assignee(db, complaint_id), "kepada": pejabat_id})
+        _record_disposisi(db, complaint_id, actor, now, pejabat_id=pejabat_id, instruksi=instruksi, batas=batas)
+
+
+def _record_disposisi(db, complaint_id, actor: Actor, now, *, pejabat_id: int, instruksi: str, batas: date) -> None:
+    nota = record.latest_nota_dinas(db, complaint_id)
+    db["disposisi"].insert({"complaint_id": complaint_id, "nota_dinas_id": nota["id"], "pejabat_id": pejabat_id,
+                            "instruksi": instruksi.strip(), "batas": batas.isoformat(),
+                            "created_by": actor.id, "created_at": now.isoformat()})
+
+
+def stuck_on_ended_official(db, complaint_id: int, state: str, now: datetime) -> bool:
+    """Whether the complaint waits for an official who no longer holds the pejabat role, so
+    that only the Kepala Dinas's disposisi ulang can move it."""
+    return state in workflow.assignee_states() and not record.assignee_holds(db, complaint_id, now)
 
 
 # ---------------------------------------------------------------- step 5: konsep tanggapan
 
-def _open_draft(db, complaint_id):
-    return db.execute("SELECT id, round, body FROM konsep WHERE complaint_id = ? AND submitted_at IS NULL "
-                      "ORDER BY round DESC LIMIT 1", [complaint_id]).fetchone()
+# A reply template (content/data/templat-tanggapan.yml) marks each part to be filled in for the
+# complaint in square brackets, e.g. "[tanggal]". Text in square brackets directly followed by "("
+# is a Markdown link, not a placeholder.
+PLACEHOLDER = re.compile(r"\[[^\[\]\n]+\](?!\()")
+
+
+def placeholders(text: str) -> list[str]:
+    """The template parts still left in a draft, in order, each once."""
+    return list(dict.fromkeys(m.group(0) for m in PLACEHOLDER.finditer(text or "")))
+
+
+def _refuse_placeholders(body: str) -> None:
+    left = placeholders(body)
+    if left:
+        named = ", ".join(f"\u201c{p}\u201d" for p in left)
+        raise HandlingError(
+            f"Konsep tanggapan masih berisi bagian templat yang belum diisi: {named}. Ganti bagian dalam "
+            "kurung siku itu dengan isi yang sebenarnya, atau hapus bila tidak diperlukan.")
 
 
 def save_draft(db, complaint_id, actor: Actor, now, *, body: str) -> None:
     """Keep the official's draft without submitting it (no state change)."""
     with write_transaction(db):
-        authorise(db, complaint_id, "simpan_konsep", actor)
+        authorise(db, complaint_id, "simpan_konsep", actor, now=now)
         if not (body or "").strip():
             raise HandlingError("Konsep tanggapan masih kosong.")
-        draft = _open_draft(db, complaint_id)
+        draft = record.open_draft(db, complaint_id)
         if draft:
             db.execute("UPDATE konsep SET body = ?, updated_at = ?, author_id = ? WHERE id = ?",
-                       [body.strip(), now.isoformat(), actor.id, draft[0]])
+                       [body.strip(), now.isoformat(), actor.id, draft["id"]])
         else:
-            last_round = db.execute("SELECT coalesce(max(round), 0) FROM konsep WHERE complaint_id = ?",
-                                    [complaint_id]).fetchone()[0]
-            disposisi = db.execute("SELECT max(id) FROM disposisi WHERE complaint_id = ?", [complaint_id]).fetchone()
-            db["konsep"].insert({"complaint_id": complaint_id, "disposisi_id": disposisi[0], "round": last_round + 1,
+            last_round = record.last_round(db, complaint_id)
+            disposisi = record.current_disposisi(db, complaint_id)
+            db["konsep"].insert({"complaint_id": complaint_id, "disposisi_id": disposisi["id"] if disposisi else None,
+                                 "round": last_round + 1,
                                  "body": body.strip(), "author_id": actor.id, "updated_at": now.isoformat()})
 
 
 def submit_draft(db, complaint_id, actor: Actor, now, *, body: str | None = None, expected_state=None) -> None:
     with write_transaction(db):
-        authorise(db, complaint_id, "ajukan_konsep", actor, expected_state)
+        authorise(db, complaint_id, "ajukan_konsep", actor, expected_state, now=now)
         if body is not None:
             save_draft(db, complaint_id, actor, now, body=body)
-        draft = _open_draft(db, complaint_id)
+        draft = record.open_draft(db, complaint_id)
         if draft is None:
             raise HandlingError("Simpan konsep tanggapan terlebih dahulu.")
-        transition(db, complaint_id, "ajukan_konsep", actor, now, body=draft[2],
-                   data={"putaran": draft[1]}, expected_state=expected_state)
-        db.execute("UPDATE konsep SET submitted_at = ? WHERE id = ?", [now.isoformat(), draft[0]])
+        _refuse_placeholders(draft["body"])
+        transition(db, complaint_id, "ajukan_konsep", actor, now, body=draft["body"],
+                   data={"putaran": draft["round"]}, expected_state=expected_state)
+        db.execute("UPDATE konsep SET submitted_at = ? WHERE id = ?", [now.isoformat(), draft["id"]])
 
 
 # ---------------------------------------------------------------- step 6: approval
-
-def _submitted_draft(db, complaint_id):
-    return db.execute("SELECT id, round, body FROM konsep WHERE complaint_id = ? AND submitted_at IS NOT NULL "
-                      "AND review IS NULL ORDER BY round DESC LIMIT 1", [complaint_id]).fetchone()
-
 
 def approve(db, complaint_id, actor: Actor, now, *, catalog: Catalog, note: str | None = None,
             expected_state=None) -> str:
     with write_transaction(db):
         transition(db, complaint_id, "setujui", actor, now, note=note, expected_state=expected_state)
-        draft = _submitted_draft(db, complaint_id)
+        draft = record.submitted_draft(db, complaint_id)
+        # A draft submitted before this check existed may still carry a template part.
+        _refuse_placeholders(draft["body"])
         nomor = allocate_number(db, "surat_tanggapan", catalog.office.nomor_surat_tanggapan, complaint_id,
                                 now.date())
-        db.execute("UPDATE konsep SET review = 'disetujui', review_note = ?, reviewed_by = ?, reviewed_at = ?, "
-                   "nomor_surat = ? WHERE id = ?", [note, actor.id, now.isoformat(), nomor, draft[0]])
+        db.execute("UPDATE konsep SET review = ?, review_note = ?, reviewed_by = ?, reviewed_at = ?, "
+                   "nomor_surat = ? WHERE id = ?",
+                   [record.KONSEP_APPROVED, note, actor.id, now.isoformat(), nomor, draft["id"]])
     return nomor
 
 
 def return_draft(db, complaint_id, actor: Actor, now, *, note: str, expected_state=None) -> None:
     with write_transaction(db):
         transition(db, complaint_id, "kembalikan", actor, now, note=note, expected_state=expected_state)
-        draft = _submitted_draft(db, complaint_id)
-        db.execute("UPDATE konsep SET review = 'dikembalikan', review_note = ?, reviewed_by = ?, reviewed_at = ? "
-                   "WHERE id = ?", [note.strip(), actor.id, now.isoformat(), draft[0]])
+        draft = record.submitted_draft(db, complaint_id)
+        db.execute("UPDATE konsep SET review = ?, review_note = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ?",
+                   [record.KONSEP_RETURNED, note.strip(), actor.id, now.isoformat(), draft["id"]])
 
 
 def approved_reply(db, complaint_id) -> tuple[str, str] | None:
     """The approved reply's text and letter number, if any."""
-    return db.execute("SELECT body, nomor_surat FROM konsep WHERE complaint_id = ? AND review = 'disetujui' "
-                      "ORDER BY round DESC LIMIT 1", [complaint_id]).fetchone()
+    konsep = record.approved_konsep(db, complaint_id)
+    return (konsep["body"], konsep["nomor_surat"]) if konsep else None
 
 
 # ---------------------------------------------------------------- step 7: sending
@@ -278,7 +319,7 @@ def send_reply(db, complaint_id, actor: Actor, now, *, base_url: str, delivered_
     """Send the approved reply: by e-mail through the outbox when the citizen gave an address,
     otherwise record how and when the operator delivered it through the complaint's channel."""
     with write_transaction(db):
-        complaint = authorise(db, complaint_id, "kirim", actor, expected_state)
+        complaint = authorise(db, complaint_id, "kirim", actor, expected_state, now=now)
         reply = approved_reply(db, complaint_id)
         if reply is None:
             raise HandlingError("Belum ada tanggapan yang disetujui.")

@@ -30,12 +30,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from ..db import write_transaction
 from . import catalog as catalog_module
-from . import policy, readiness, regions
-from . import sop as _sop
+from . import datafile, policy, readiness, regions
 from .errors import DataError
 
 DATA_FILE = Path("data") / "maklumat.yml"
@@ -132,24 +130,15 @@ def load(content_dir: str | os.PathLike) -> Maklumat | None:
     path = path_of(content_dir)
     if not path.exists():
         return None
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(path, "", f"berkas tidak dapat dibaca ({exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
-        raise DataError(path, where, f"penulisan YAML tidak sah: {getattr(exc, 'problem', None) or exc}") from None
+    data, lines = datafile.read_yaml(path)
     try:
         office = catalog_module._office(content_dir / "data" / "dinas.yml")
     except catalog_module.CatalogError as exc:
         raise DataError(content_dir / "data" / "dinas.yml", "", str(exc)) from None
-    return _Checker(path, _sop._lines(node)).maklumat(data, office, content_dir)
+    return _Checker(path, lines).maklumat(data, office, content_dir)
 
 
-class _Checker(_sop._Checker):
+class _Checker(datafile.Checker):
     "The SOP files' checker, taught the Maklumat's shape."
 
     def maklumat(self, data: Any, office: catalog_module.Office, content_dir: Path) -> Maklumat:
@@ -184,7 +173,7 @@ class _Checker(_sop._Checker):
             where = (key, i)
             if not isinstance(item, dict):
                 self.fail(where, f"setiap butir harus berupa kumpulan kolom ({', '.join(fields)}), "
-                                 f"bukan {_sop._describe(item)}")
+                                 f"bukan {datafile.describe(item)}")
             self.keys(item, fields, where)
             out.append({f: " ".join((self.get(item, f, str, where, required=f in required_fields) or "").split())
                         for f in fields})

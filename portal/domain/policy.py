@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import redaction
+from . import redaction, workflow
 from .users import ROLES as ROLE_LABELS
 
 # UU 27/2022 and the SOP give a complaint's personal data to these roles, and to the official
@@ -38,7 +38,7 @@ class Action:
 
 
 def _publishable(complaint: dict | None) -> str | None:
-    if complaint and complaint["visibility"] == "publik" and complaint["state"] == "selesai" \
+    if complaint and complaint["visibility"] == "publik" and workflow.STATES[complaint["state"]].publishable \
             and complaint["erased_at"] is None:
         return None
     return "Hanya pengaduan bersifat publik yang sudah ditanggapi yang dapat dipublikasikan."
@@ -49,7 +49,8 @@ def _report_approvable(doc: dict | None) -> str | None:
         return "Laporan belum diekspor; ekspor terlebih dahulu."
     if not doc.get("lengkap"):
         return f"Tahun {doc.get('tahun', '')} belum berakhir; laporan sementara tidak dapat disetujui."
-    if doc.get("status") == "disetujui":
+    from .reports import is_approved  # reports asks this table before approving: imported when asked
+    if is_approved(doc):
         return "Laporan ini sudah disetujui."
     return None
 
@@ -79,6 +80,7 @@ ACTIONS = {
         Action("maklumat_lihat", "melihat Maklumat Pelayanan dan persetujuannya", ("kadis", "kabid", "operator", "admin")),
         Action("maklumat_setujui", "menyetujui Maklumat Pelayanan", ("kadis",)),
         Action("kesiapan_lihat", "melihat kesiapan peluncuran", ("admin", "kadis")),
+        Action("email_tertunda", "melihat e-mail yang belum terkirim ke warga", ("admin", "operator")),
         Action("hari_libur_ubah", "mengubah daftar hari libur dan cuti bersama", ("admin",)),
         # The web team (SOP Pengelolaan Website; materials: SOP Sosialisasi melalui Media Cetak,
         # step 5). The steps of a change (portal.domain.site_changes.STEPS) take their roles here.
@@ -91,6 +93,17 @@ ACTIONS = {
         Action("situs_kembalikan", "mengembalikan perubahan situs dengan catatan", ("web", "kadis")),
         Action("situs_batalkan", "membatalkan perubahan situs", ("web",)),
     )
+}
+
+
+# The access log (audit.py) in office words, completing "<jabatan> <name> ...".
+AUDIT_LABELS = {
+    "lihat_pengaduan": "membuka berkas pengaduan",
+    "unduh_lampiran": "mengunduh lampiran",
+    "unduh_dokumen": "mengunduh dokumen",
+    "unduh_jejak_audit": "mengunduh jejak audit",
+    "setujui_publikasi": "menyetujui publikasi",
+    "tarik_publikasi": "menarik publikasi",
 }
 
 

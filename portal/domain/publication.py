@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..db import write_transaction
-from . import audit, policy, redaction, regions, tracking
+from . import audit, policy, record, redaction, regions, tracking, workflow
 from .catalog import Catalog
 from .complaints import get as get_complaint
 from .handling import Actor, HandlingError, allocate_number
@@ -30,8 +30,14 @@ class NotPublishable(ValueError):
 
 def _reply(db, complaint_id: int) -> tuple[str, str] | None:
     """The reply as sent, and the day it was sent."""
-    return db.execute("SELECT body, at FROM events WHERE complaint_id = ? AND kind = 'kirim' ORDER BY id DESC LIMIT 1",
-                      [complaint_id]).fetchone()
+    sent = record.sent_reply(db, complaint_id)
+    return (sent["body"], sent["at"]) if sent else None
+
+
+def original_reply(db, complaint_id: int) -> str:
+    """The reply as the citizen got it, beside the version to publish."""
+    sent = record.sent_reply(db, complaint_id)
+    return (sent["body"] or "") if sent else ""
 
 
 def publishable(db, complaint: dict) -> bool:
@@ -95,12 +101,13 @@ def withdraw(db, complaint_id: int, actor: Actor, now: datetime) -> str:
 
 def waiting(db, limit: int = 200) -> list[dict]:
     """Public, answered complaints not on the list: never checked yet, or withdrawn."""
+    publishable, states = workflow.sql_in("c.state", workflow.states_where(lambda s: s.publishable))
     rows = db.execute(
-        """SELECT c.ref, c.tracking_code, c.received_at, p.withdrawn_at FROM complaints c
+        f"""SELECT c.ref, c.tracking_code, c.received_at, p.withdrawn_at FROM complaints c
            LEFT JOIN publications p ON p.complaint_id = c.id
-           WHERE c.visibility = 'publik' AND c.state = 'selesai' AND c.erased_at IS NULL
+           WHERE c.visibility = 'publik' AND {publishable} AND c.erased_at IS NULL
              AND (p.complaint_id IS NULL OR p.withdrawn_at IS NOT NULL)
-           ORDER BY c.received_at LIMIT ?""", [limit]).fetchall()
+           ORDER BY c.received_at LIMIT ?""", [*states, limit]).fetchall()
     return [{"ref": ref, "code": tracking.display(code), "received_at": received, "withdrawn_at": withdrawn}
             for ref, code, received, withdrawn in rows]
 

@@ -6,17 +6,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..db import write_transaction
-from . import complaints, deadlines, inbox, messages, outbox, tracking, users, workflow
+from . import complaints, deadlines, handling, inbox, messages, outbox, tracking, users, workflow
 from .calendar import Calendar, format_tanggal
 from .catalog import Catalog
 
 MAX_LINES = 50
+# A complaint whose disposisi names an official who no longer holds the role: only the Kepala
+# Dinas's disposisi ulang moves it.
+STUCK = "PEJABAT TIDAK LAGI MENJABAT, perlu disposisi ulang"
 
 
 def digest(db, user_id: int, *, catalog: Catalog, calendar: Calendar, now: datetime,
            base_url: str) -> tuple[str, str] | None:
     roles = users.roles_of(db, user_id, now)
-    page = inbox.search(db, inbox.Filters(mine=True, per_page=MAX_LINES), roles=roles, user_id=user_id)
+    page = inbox.search(db, inbox.Filters(mine=True, per_page=MAX_LINES), roles=roles, user_id=user_id, now=now)
     if not page.rows:
         return None
     today, lines, late = now.date(), [], 0
@@ -26,8 +29,10 @@ def digest(db, user_id: int, *, catalog: Catalog, calendar: Calendar, now: datet
         due = clock.deadline.due if clock.deadline else None
         overdue = clock.overdue(today)
         late += overdue
+        stuck = handling.stuck_on_ended_official(db, row["id"], row["state"], now)
         lines.append(f"- {tracking.display(row['tracking_code'])} · {workflow.STATES[row['state']].label} · "
-                     f"batas {format_tanggal(due) if due else 'ditunda'}{' · TERLAMBAT' if overdue else ''}\n"
+                     f"batas {format_tanggal(due) if due else 'ditunda'}{' · TERLAMBAT' if overdue else ''}"
+                     f"{' · ' + STUCK if stuck else ''}\n"
                      f"  {base_url.rstrip('/')}/pengaduan/staf/p/{row['ref']}")
     more = "\n(dan lainnya; lihat daftar di portal)" if page.has_next else ""
     subject = f"Pengaduan menunggu tindakan Anda: {len(page.rows)}{'+' if page.has_next else ''}" + (

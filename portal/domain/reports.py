@@ -64,15 +64,22 @@ SOP_STEPS = {
 CITIZEN_TIME = {"tambah_informasi", "dicabut", "tidak_selesai"}
 FINISH_REPLY = "kirim"
 
-# Outcome of each complaint of the year, from its state at the cut-off.
+# Outcome of each complaint of the year, from its state at the cut-off; the states of each come
+# from the workflow's table (its state groups and the steps that close a complaint).
 OUTCOMES = (
-    ("tanggapan_terkirim", "Ditindaklanjuti, tanggapan terkirim", {"selesai", "ditinjau_ulang"}),
-    ("dalam_proses", "Ditindaklanjuti, masih diproses",
-     {"layak", "nota_dinas", "disposisi", "konsep", "disetujui"}),
-    ("tidak_layak", "Tidak layak ditindaklanjuti", {"tidak_layak"}),
-    ("dicabut", "Dianggap dicabut (informasi tidak dilengkapi)", {"dicabut"}),
-    ("ditelaah", "Masih ditelaah atau menunggu informasi pengadu", {"diterima", "menunggu_informasi"}),
+    ("tanggapan_terkirim", "Ditindaklanjuti, tanggapan terkirim", set(workflow.states_where(lambda s: s.replied))),
+    ("dalam_proses", "Ditindaklanjuti, masih diproses", set(workflow.states_where(lambda s: s.in_progress))),
+    ("tidak_layak", "Tidak layak ditindaklanjuti", {workflow.STEPS["telaah_tidak_layak"].to_state}),
+    ("dicabut", "Dianggap dicabut (informasi tidak dilengkapi)", {workflow.STEPS["dicabut"].to_state}),
+    ("ditelaah", "Masih ditelaah atau menunggu informasi pengadu", set(workflow.states_where(lambda s: s.in_review))),
 )
+# Every state has exactly one outcome: a state added to the workflow must be placed here.
+assert sorted(s for _, _, states in OUTCOMES for s in states) == sorted(workflow.STATES), "OUTCOMES and workflow.STATES differ"
+
+# The annual report's status in its exported JSON (stored in content/data/laporan-pengaduan):
+# the Kepala Dinas's approval of these figures, not a complaint's state nor a konsep's review.
+REPORT_APPROVED = "disetujui"
+REPORT_DRAFT = "draft"
 
 # The rating form's questions and the SKM elements (unsur) of PermenPANRB 14/2017 they stand for.
 SKM_ELEMENTS = (
@@ -274,7 +281,7 @@ def _candidates_sql(closed: list[str]) -> str:
 
 def _load(db, p: Period):
     """(complaint, events up to the cut-off) for every complaint that matters, in id order."""
-    closed = [code for code, s in workflow.STATES.items() if s.kind == "closed"]
+    closed = list(workflow.states_where(lambda s: s.closed))
     cand = _candidates_sql(closed)
     params = [p.start_iso, p.end_iso, p.start_iso, *closed, p.start_iso, p.start_iso]
     complaints = db.execute(
@@ -359,7 +366,7 @@ def compute(db, tahun: int, *, catalog: Catalog, calendar: Calendar, today: date
         snapshot = {**complaint, "state": state}
         in_year = complaint["received_at"] >= p.start_iso
         clocks = deadlines.clocks(snapshot, events, catalog=catalog, calendar=cal)
-        if workflow.STATES[state].kind != "closed" and any(
+        if not workflow.STATES[state].closed and any(
                 c.code not in NOT_OFFICE_CLOCKS and c.deadline is not None and c.met_on is None
                 and p.as_of > c.deadline.due for c in clocks):
             overdue_total += 1
@@ -468,6 +475,11 @@ def compute(db, tahun: int, *, catalog: Catalog, calendar: Calendar, today: date
     }, p
 
 
+def is_approved(doc: dict) -> bool:
+    "Whether an exported report carries the Kepala Dinas's approval of its figures."
+    return bool(doc) and doc.get("status") == REPORT_APPROVED
+
+
 def figures_hash(figures: dict) -> str:
     return hashlib.sha256(json.dumps(figures, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
@@ -480,7 +492,7 @@ def document(tahun: int, p: Period, figures: dict, min_count: int, approval: dic
         "jenis": KIND, "versi": VERSION, "tahun": tahun,
         "judul": f"Laporan Tahunan Penanganan Pengaduan {tahun}",
         "per_tanggal": p.as_of.isoformat(), "lengkap": p.complete, "ambang": min_count,
-        "status": "disetujui" if approved else "draft",
+        "status": REPORT_APPROVED if approved else REPORT_DRAFT,
         "disetujui_oleh": approval["jabatan"] if approved else None,
         "tanggal_disetujui": _day(approval["approved_at"]).isoformat() if approved else None,
         "sidik": digest,
@@ -552,7 +564,7 @@ def approve(db, tahun: int, out_dir: str | os.PathLike, *, actor_id: int, roles:
                                        "jabatan": jabatan, "approved_at": now.isoformat()})
         db["audit_log"].insert({"at": now.isoformat(), "actor_id": actor_id, "action": "setujui_laporan",
                                 "detail": f"laporan pengaduan {tahun} {digest[:12]}"})
-    doc = {**doc, "status": "disetujui", "disetujui_oleh": jabatan, "tanggal_disetujui": now.date().isoformat()}
+    doc = {**doc, "status": REPORT_APPROVED, "disetujui_oleh": jabatan, "tanggal_disetujui": now.date().isoformat()}
     _write(path_for(out_dir, tahun), encode(doc))
     return doc
 
@@ -619,7 +631,7 @@ def figures_xlsx(doc: dict) -> bytes:
     """The report's figures (as published, small cells suppressed) as a workbook for the office."""
     a = doc["angka"]
     wb = _workbook()
-    status = "Disetujui" if doc["status"] == "disetujui" else "DRAF (belum disetujui)"
+    status = "Disetujui" if is_approved(doc) else "DRAF (belum disetujui)"
     _sheet(wb, "Ringkasan", ["Uraian", "Nilai"], [
         ["Judul", doc["judul"]], ["Keadaan per tanggal", doc["per_tanggal"]],
         ["Tahun lengkap", "ya" if doc["lengkap"] else "tidak (sementara)"], ["Status", status],
@@ -667,13 +679,14 @@ REGISTER_HEADERS = ["Kode pelacakan", "Tanggal diterima", "Tanggal tanggapan dik
 def register_rows(db, tahun: int, *, catalog: Catalog) -> list[list]:
     """The staff-only register: one row per complaint received in the year, with personal data."""
     start, end = f"{tahun}-01-01", f"{tahun + 1}-01-01"
+    closing, closed = workflow.sql_in("e.to_state", workflow.states_where(lambda s: s.closed))
     cursor = db.execute(
         "SELECT c.id, c.tracking_code, c.received_at, c.channel, c.category, c.kecamatan, c.state, c.visibility, "
         "c.name, c.email, c.phone, "
         "(SELECT min(at) FROM events e WHERE e.complaint_id = c.id AND e.kind = 'kirim'), "
-        "(SELECT max(at) FROM events e WHERE e.complaint_id = c.id AND e.to_state IN "
-        " ('selesai', 'tidak_layak', 'dicabut')) "
-        "FROM complaints c WHERE c.received_at >= ? AND c.received_at < ? ORDER BY c.received_at, c.id", [start, end])
+        f"(SELECT max(at) FROM events e WHERE e.complaint_id = c.id AND {closing}) "
+        "FROM complaints c WHERE c.received_at >= ? AND c.received_at < ? ORDER BY c.received_at, c.id",
+        [*closed, start, end])
     rows = []
     for (_, code, received, channel, category, kec, state, visibility, name, email, phone, replied,
          closed) in cursor:

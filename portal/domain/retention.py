@@ -19,7 +19,7 @@ ERASED = "[dihapus sesuai jadwal retensi]"
 
 def due(db, now: datetime, years: int) -> list[int]:
     """Closed complaints whose last event is older than `years`, not yet erased."""
-    closed = [code for code, s in workflow.STATES.items() if s.kind == "closed"]
+    closed = list(workflow.states_where(lambda s: s.closed))
     cutoff = (now - timedelta(days=365 * years + years // 4)).isoformat()
     return [r[0] for r in db.execute(
         f"""SELECT c.id FROM complaints c WHERE c.erased_at IS NULL AND c.state IN ({','.join('?' * len(closed))})

@@ -30,12 +30,16 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from ..db import write_transaction
-from . import audit, policy, reports
-from . import sop as _sop
-from .errors import DataError
+from . import audit, datafile, policy, reports
+
+# The follow-up plans' status in the exported SKM results: the Kepala Dinas's approval of these
+# plans, not a complaint's state, a konsep's review or the annual report's approval.
+PLAN_APPROVED = "disetujui"
+PLAN_WAITING = "menunggu"
+PLAN_NONE = "belum_ada"
+PLAN_STATUS_LABELS = {PLAN_APPROVED: "disetujui", PLAN_WAITING: "menunggu persetujuan", PLAN_NONE: "belum ada"}
 
 KIND = "hasil-survei-kepuasan-masyarakat"
 VERSION = 1
@@ -187,15 +191,8 @@ def load_loket(content_dir: str | Path, services: dict[str, str]) -> list[Loket]
     path = Path(content_dir) / LOKET_FILE
     if not path.exists():
         return []
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(path, f"baris {mark.line + 1}" if mark else "",
-                        f"penulisan YAML tidak sah: {getattr(exc, 'problem', None) or exc}") from None
-    check = _sop._Checker(path, _sop._lines(node))
+    data, lines = datafile.read_yaml(path)
+    check = datafile.Checker(path, lines)
     if not isinstance(data, dict):
         check.fail((), "isi berkas harus berupa kumpulan kolom dengan kolom 'loket'")
     check.keys(data, ("loket",), ())
@@ -603,7 +600,7 @@ def document(db, kode_periode: str, *, services: dict[str, str], today: date,
     return {
         "jenis": KIND, "versi": VERSION, **figures,
         "tindak_lanjut": {
-            "status": "disetujui" if approved else ("menunggu" if plans else "belum_ada"),
+            "status": PLAN_APPROVED if approved else (PLAN_WAITING if plans else PLAN_NONE),
             "disetujui_oleh": approval["jabatan"] if approved else None,
             "tanggal_disetujui": approval["approved_at"][:10] if approved else None,
             "rencana": plans if approved else [],

@@ -30,9 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
 
-import yaml
 
-from . import sop as _sop
+from . import datafile, sop
 from .errors import DataError
 
 STANDAR_DIR = Path("data") / "standar-pelayanan"
@@ -112,17 +111,8 @@ def load_all(content_dir: str | Path) -> list[Standar]:
 def load_one(path: str | Path) -> Standar:
     "One service's standard, checked; DataError naming file and line on the first problem."
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(path, "", f"berkas tidak dapat dibaca ({exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"baris {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
-        raise DataError(path, where, f"penulisan YAML tidak sah: {getattr(exc, 'problem', None) or exc}") from None
-    return _Checker(path, _sop._lines(node)).standar(data)
+    data, lines = datafile.read_yaml(path)
+    return _Checker(path, lines).standar(data)
 
 
 def names(content_dir: str | Path) -> dict[str, str]:
@@ -130,14 +120,14 @@ def names(content_dir: str | Path) -> dict[str, str]:
     return {s.slug: s.nama for s in load_all(content_dir)}
 
 
-class _Checker(_sop._Checker):
+class _Checker(datafile.Checker):
     "The SOP files' checker, taught the standard's shape."
 
     def standar(self, data: Any) -> Standar:
         if not isinstance(data, dict):
             self.fail((), "isi berkas harus berupa kumpulan kolom (nama, urutan, status, penyampaian, pengelolaan)")
         slug = self.path.stem
-        if not _sop.SLUG.match(slug):
+        if not sop.SLUG.match(slug):
             self.fail((), "nama berkas hanya boleh huruf kecil, angka dan tanda hubung, misalnya 'ktp-el.yml'")
         self.keys(data, TOP_FIELDS, ())
         urutan = self.get(data, "urutan", int, ())
@@ -171,7 +161,7 @@ class _Checker(_sop._Checker):
             return (self.get(data, key, str, where),)
         if value is not None and not isinstance(value, list):
             self.fail(where + (key,), f"harus berupa teks atau daftar (baris berawalan '-'), "
-                                      f"bukan {_sop._describe(value)}")
+                                      f"bukan {datafile.describe(value)}")
         items = self.get(data, key, list, where)
         if not items:
             self.fail(where + (key,), f"komponen '{key}' kosong")
@@ -188,5 +178,5 @@ class _Checker(_sop._Checker):
                 out.append(item.strip())
             else:
                 self.fail(w, f"setiap butir harus berupa teks atau kelompok (judul, butir), "
-                             f"bukan {_sop._describe(item)}")
+                             f"bukan {datafile.describe(item)}")
         return tuple(out)

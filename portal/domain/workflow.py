@@ -15,6 +15,43 @@ class State:
     kind: str  # "open", "paused" (the clocks stop) or "closed"
     label: str  # what staff see
     public: str  # the phase a citizen sees on the tracking page
+    accepted: bool = False  # found fit for follow-up at telaah (SOP step 2) and not sent back to it
+    replied: bool = False  # the reply has gone out to the citizen (SOP step 7)
+
+    # The groups of states the rest of the code asks about; ask these, never list state codes.
+    @property
+    def closed(self) -> bool:
+        return self.kind == "closed"
+
+    @property
+    def paused(self) -> bool:
+        "Waiting for the citizen: the office's clocks stop."
+        return self.kind == "paused"
+
+    @property
+    def running(self) -> bool:
+        "Open and the office's move: the reply clock runs."
+        return self.kind == "open"
+
+    @property
+    def in_progress(self) -> bool:
+        "Accepted and still being handled: nota dinas, disposisi, konsep, approval."
+        return self.accepted and not self.replied and not self.closed
+
+    @property
+    def in_review(self) -> bool:
+        "Not yet decided at telaah (received, or waiting for the citizen's information)."
+        return not self.accepted and not self.closed
+
+    @property
+    def publishable(self) -> bool:
+        "Answered and closed: the redacted complaint and reply may go on the public list."
+        return self.replied and self.closed
+
+    @property
+    def rateable(self) -> bool:
+        "Answered and closed: the citizen may rate the reply."
+        return self.replied and self.closed
 
 
 STATES = {
@@ -23,14 +60,15 @@ STATES = {
         State("diterima", "open", "Diterima, menunggu telaah", "Sedang ditelaah"),
         State("menunggu_informasi", "paused", "Menunggu informasi dari pengadu", "Menunggu informasi dari Anda"),
         State("tidak_layak", "closed", "Tidak layak ditindaklanjuti", "Tidak ditindaklanjuti"),
-        State("layak", "open", "Layak ditindaklanjuti", "Sedang diproses"),
-        State("nota_dinas", "open", "Dilaporkan dengan nota dinas", "Sedang diproses"),
-        State("disposisi", "open", "Didisposisi ke pejabat", "Sedang diproses"),
-        State("konsep", "open", "Konsep tanggapan menunggu persetujuan", "Sedang diproses"),
-        State("disetujui", "open", "Tanggapan disetujui, siap dikirim", "Sedang diproses"),
-        State("selesai", "closed", "Tanggapan terkirim", "Sudah ditanggapi"),
+        State("layak", "open", "Layak ditindaklanjuti", "Sedang diproses", accepted=True),
+        State("nota_dinas", "open", "Dilaporkan dengan nota dinas", "Sedang diproses", accepted=True),
+        State("disposisi", "open", "Didisposisi ke pejabat", "Sedang diproses", accepted=True),
+        State("konsep", "open", "Konsep tanggapan menunggu persetujuan", "Sedang diproses", accepted=True),
+        State("disetujui", "open", "Tanggapan disetujui, siap dikirim", "Sedang diproses", accepted=True),
+        State("selesai", "closed", "Tanggapan terkirim", "Sudah ditanggapi",
+              accepted=True, replied=True),
         State("ditinjau_ulang", "open", "Pengadu menyatakan belum selesai; menunggu keputusan operator",
-              "Sedang ditinjau ulang"),
+              "Sedang ditinjau ulang", accepted=True, replied=True),
         State("dicabut", "closed", "Dianggap dicabut", "Dianggap dicabut"),
     )
 }
@@ -51,6 +89,9 @@ class Step:
     sop_step: int  # the step of SOP 04/SOP/DKPS/SKRT/X/2016 this belongs to
     assignee_only: bool = False  # only the official named in the current disposisi
     needs_note: bool = False
+    # Only while the official named in the current disposisi no longer holds the pejabat role
+    # (an acting period that ended after the disposisi): otherwise nothing could move the complaint.
+    assignee_gone: bool = False
 
 
 # SOP 04/SOP/DKPS/SKRT/X/2016, Penanganan Pengaduan: who may take which step from which state.
@@ -66,6 +107,8 @@ STEPS = {
         Step("dicabut", "Dianggap dicabut", ("menunggu_informasi",), "dicabut", (SYSTEM,), 2),
         Step("nota_dinas", "Buat nota dinas", ("layak",), "nota_dinas", ("operator", "kabid"), 3),
         Step("disposisi", "Disposisi ke pejabat", ("nota_dinas",), "disposisi", ("kadis",), 4, needs_note=True),
+        Step("disposisi_ulang", "Disposisi ulang ke pejabat lain", ("disposisi",), "disposisi", ("kadis",), 4,
+             needs_note=True, assignee_gone=True),
         Step("ajukan_konsep", "Ajukan konsep tanggapan", ("disposisi",), "konsep", ("pejabat",), 5,
              assignee_only=True),
         Step("setujui", "Setujui tanggapan", ("konsep",), "disetujui", ("kadis",), 6),
@@ -79,6 +122,30 @@ STEPS = {
         Step("tetap_selesai", "Tetap selesai", ("ditinjau_ulang",), "selesai", ("operator",), 7, needs_note=True),
     )
 }
+
+# The step history as office sentences: "<jabatan> <name> <what they did>." One entry per event
+# kind; "diterima" is the registration, by the operator (other channels) or by the citizen (web).
+HISTORY = {
+    "diterima": "mencatat pengaduan yang masuk",
+    "diterima:" + CITIZEN: "mengirim pengaduan",
+    "telaah_layak": "menelaah pengaduan: layak ditindaklanjuti",
+    "telaah_tidak_layak": "menelaah pengaduan: tidak layak ditindaklanjuti",
+    "minta_informasi": "meminta informasi tambahan kepada pengadu",
+    "tambah_informasi": "menambahkan informasi",
+    "dicabut": "menyatakan pengaduan dianggap dicabut karena informasi tidak dikirim sampai batas waktu",
+    "nota_dinas": "membuat nota dinas kepada Kepala Dinas",
+    "disposisi": "mendisposisikan pengaduan kepada pejabat",
+    "ajukan_konsep": "mengajukan konsep tanggapan kepada Kepala Dinas",
+    "setujui": "menyetujui tanggapan",
+    "kembalikan": "mengembalikan konsep tanggapan untuk diperbaiki",
+    "kirim": "mengirim tanggapan kepada pengadu",
+    "tidak_selesai": "menyatakan masalahnya belum selesai",
+    "buka_kembali": "membuka kembali pengaduan",
+    "tetap_selesai": "memutuskan pengaduan tetap selesai",
+}
+
+# Who acts for CITIZEN and SYSTEM, as a person reads it.
+ACTOR_LABELS = {CITIZEN: "Pengadu", SYSTEM: "Sistem"}
 
 # Why a complaint is not fit for follow-up; the citizen sees the label and the operator's note.
 NOT_FIT_REASONS = {
@@ -105,10 +172,12 @@ class WrongState(StepNotAllowed):
 
 
 def check(step_code: str, state: str, roles: set[str] | frozenset[str], *,
-          actor_id: int | None = None, assignee_id: int | None = None) -> Step:
+          actor_id: int | None = None, assignee_id: int | None = None, assignee_holds: bool = True) -> Step:
     """Return the step if one of `roles` may take it from `state`, else raise StepNotAllowed.
 
-    The one place that decides; views call it to offer a button and again before the write.
+    `assignee_holds`: whether the official named in the current disposisi holds the pejabat
+    role now (`users.holds`). The one place that decides; views call it to offer a button and
+    again before the write.
     """
     step = STEPS[EDITS.get(step_code, step_code)]
     if not set(roles) & set(step.roles):
@@ -120,15 +189,20 @@ def check(step_code: str, state: str, roles: set[str] | frozenset[str], *,
         )
     if step.assignee_only and (actor_id is None or actor_id != assignee_id):
         raise NotPermitted(f"Langkah \u201c{step.label}\u201d hanya untuk pejabat yang ditunjuk dalam disposisi.")
+    if step.assignee_gone and assignee_holds:
+        raise WrongState(f"Langkah \u201c{step.label}\u201d hanya dapat dilakukan bila pejabat yang ditunjuk "
+                         "dalam disposisi tidak lagi menjabat. Pejabat itu masih menjabat; muat ulang halaman.")
     return step
 
 
-def available(state: str, roles: set[str] | frozenset[str], *, actor_id=None, assignee_id=None) -> list[Step]:
+def available(state: str, roles: set[str] | frozenset[str], *, actor_id=None, assignee_id=None,
+              assignee_holds: bool = True) -> list[Step]:
     """The steps this person may take now, in SOP order."""
     out = []
     for step in STEPS.values():
         try:
-            out.append(check(step.code, state, roles, actor_id=actor_id, assignee_id=assignee_id))
+            out.append(check(step.code, state, roles, actor_id=actor_id, assignee_id=assignee_id,
+                             assignee_holds=assignee_holds))
         except StepNotAllowed:
             pass
     return out
@@ -140,4 +214,23 @@ def owners(state: str) -> set[str]:
 
 
 def is_open(state: str) -> bool:
-    return STATES[state].kind != "closed"
+    return not STATES[state].closed
+
+
+def states_where(predicate) -> tuple[str, ...]:
+    """The codes of the states for which `predicate(State)` holds, in table order."""
+    return tuple(code for code, s in STATES.items() if predicate(s))
+
+
+def sql_in(column: str, states) -> tuple[str, list[str]]:
+    """An SQL condition `column IN (?, ...)` on these state codes, with its parameters; for the
+    domain's queries, so that no SQL string names a state."""
+    states = list(states)
+    if not states:
+        return "0", []
+    return f"{column} IN ({', '.join('?' * len(states))})", states
+
+
+def assignee_states() -> tuple[str, ...]:
+    """The states in which the official named in the current disposisi has the next move."""
+    return tuple(code for code in STATES if any(code in s.from_states and s.assignee_only for s in STEPS.values()))

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import markdown
 
+from ..domain.reports import REPORT_APPROVED, REPORT_DRAFT
 from . import charts, pdfcache
 from .errors import DataError
 from .materials import OFFICE, tanggal_panjang
@@ -37,7 +38,7 @@ PAGE_DIR = "laporan"
 CACHE_DIR = ".cache/laporan-pengaduan"
 KIND = "laporan-tahunan-penanganan-pengaduan"
 LAYOUT_VERSION = "1"
-STATUSES = ("draft", "disetujui")
+STATUSES = (REPORT_DRAFT, REPORT_APPROVED)
 
 # Chart labels (the SVG cuts labels at 22 characters; the tables keep the full names).
 SHORT_REASONS = {"bukan_wewenang": "Bukan wewenang", "duplikat": "Duplikat", "bukan_pengaduan": "Bukan pengaduan",
@@ -72,7 +73,7 @@ def read_report(path: Path) -> dict:
         _fail(display, "'tahun'", f"tahun {doc.get('tahun')!r} tidak sama dengan nama berkas {path.name}")
     if doc.get("status") not in STATUSES:
         _fail(display, "'status'", f"status harus salah satu dari {', '.join(STATUSES)}, bukan {doc.get('status')!r}")
-    if doc["status"] == "disetujui":
+    if doc["status"] == REPORT_APPROVED:
         if not isinstance(doc.get("disetujui_oleh"), str) or not doc["disetujui_oleh"].strip():
             _fail(display, "'disetujui_oleh'", "laporan berstatus disetujui harus menyebut jabatan yang menyetujui")
         try:
@@ -100,7 +101,7 @@ def read_reports(content_dir: Path) -> dict[int, dict]:
 
 
 def approved(doc: dict) -> bool:
-    return doc["status"] == "disetujui"
+    return doc["status"] == REPORT_APPROVED
 
 
 # --------------------------------------------------------------------------- the page

@@ -197,8 +197,16 @@ def split_front_matter(text: str, path) -> tuple[str, str, int]:
     raise DataError(path, "baris 1", "front matter tidak ditutup dengan baris '---'")
 
 
-def read_material(path: Path) -> Material:
-    """Read and check one material page; a problem raises DataError naming the line."""
+def _today() -> date:
+    from .sessions import today  # sessions imports this module's YAML helpers
+
+    return today()
+
+
+def read_material(path: Path, today: date | None = None) -> Material:
+    """Read and check one material page; a problem raises DataError naming the line.
+
+    `today` (default: the build's day, $SITE_TODAY or the clock) bounds the approval date."""
     text = path.read_text(encoding="utf-8")
     front, body, _ = split_front_matter(text, path)
     meta = load_yaml(front, path, first_line=2)
@@ -232,14 +240,22 @@ def read_material(path: Path) -> Material:
     tanggal = meta.get("tanggal_disetujui")
     tanggal = (parse_date(tanggal, path, where("tanggal_disetujui"), "tanggal_disetujui")
                if tanggal not in (None, "") else None)
+    today = today or _today()
+    if tanggal and tanggal > today:
+        # An approval is recorded after it happened; a future date is a typo or a wish, and
+        # publishing on it would show the public an approval that has not been given.
+        raise DataError(path, where("tanggal_disetujui"),
+                        f"'tanggal_disetujui' {tanggal.isoformat()} belum tiba (hari ini "
+                        f"{today.isoformat()}); isi tanggal materi ini benar-benar disetujui")
     return Material(path, path.stem, title, audiens, topik, status, oleh, tanggal, body)
 
 
-def read_materials(content_dir: Path) -> list[Material]:
+def read_materials(content_dir: Path, today: date | None = None) -> list[Material]:
     folder = Path(content_dir) / MATERIALS_DIR
     if not folder.is_dir():
         return []
-    return [read_material(p) for p in sorted(folder.glob("*.md")) if p.name != "index.md"]
+    today = today or _today()
+    return [read_material(p, today) for p in sorted(folder.glob("*.md")) if p.name != "index.md"]
 
 
 # --------------------------------------------------------------------------- PDF

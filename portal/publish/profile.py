@@ -76,8 +76,6 @@ STATUS_LABEL = {"rancangan-awal": "Rancangan awal", "rancangan-final": "Rancanga
 LAYOUT_VERSION = "1"
 TITLE = "Profil Perkembangan Kependudukan Kabupaten Trenggalek"
 DASH = "\u2014"
-WIDE_HINT = "*Tabel ini lebar: geser ke samping untuk melihat semua kolom.*\n\n"
-
 CHAPTERS = (  # (slug, title) in the order of the profile
     ("kuantitas", "Jumlah dan persebaran penduduk"),
     ("umur", "Struktur umur"),
@@ -265,7 +263,8 @@ def focusable(markdown_table: str) -> str:
 
 def _table(headers: list[str], rows: list[list], text_columns: int = 1) -> str:
     table = charts.table(headers, rows, align_right_from=text_columns)
-    return (WIDE_HINT if len(headers) >= 6 else "") + (focusable(table) if len(headers) > 2 else table)
+    # A table wider than the phone gets its "geser ke samping" cue from the site's stylesheet and script.
+    return focusable(table) if len(headers) > 2 else table
 
 
 class Figures:
@@ -277,9 +276,7 @@ class Figures:
     def __call__(self, name: str, svg: str, alt: str, headers: list[str], rows: list[list], caption: str = "", *,
                  text_columns: int = 1) -> str:
         self.page.svgs[f"{name}.svg"] = svg
-        hint = WIDE_HINT if len(headers) >= 6 else ""
-        md = charts.figure(f"{name}.svg", alt, headers, rows, caption, align_right_from=text_columns)
-        return focusable(md.replace("\n\n|", "\n\n" + hint + "|", 1))
+        return focusable(charts.figure(f"{name}.svg", alt, headers, rows, caption, align_right_from=text_columns))
 
 
 def kecamatan_slug(kec: regions.Region) -> str:
@@ -433,12 +430,22 @@ class Profile:
                 return t.label + (" (data contoh)" if mixed and t.contoh else "")
 
             labels = [name(t) for t in trend]
+            counts = [t.population() for t in trend]
+            first, last = counts[0], counts[-1]
+            # Bars from zero make a change of a few tenths of a percent invisible: say it in words.
+            moved = "naik" if last > first else ("turun" if last < first else "tetap")
+            caption = (f"Dari {name(trend[0])} ke {name(trend[-1])} jumlah penduduk {moved}"
+                       + (f" {angka(abs(last - first))} jiwa ({persen(abs(last - first) * 100 / first, 2)})"
+                          if last != first and first else "")
+                       + ". Batang grafik dimulai dari nol, sehingga selisih kecil hampir tidak terlihat; "
+                       "perubahan dari periode sebelumnya tertulis di samping setiap batang.")
             out.append(fig("perkembangan", charts.bars("Jumlah penduduk per periode", labels,
-                                                       [("Jumlah penduduk", [t.population() for t in trend])]),
+                                                       [("Jumlah penduduk", counts)], show_change=True),
                            "Grafik batang jumlah penduduk Kabupaten Trenggalek per periode",
                            ["Periode", "Keadaan per", "Laki-laki", "Perempuan", "Jumlah"],
                            [[name(t), tanggal(t.tanggal_potong), t.population(sex="laki_laki"),
-                             t.population(sex="perempuan"), t.population()] for t in trend], text_columns=2))
+                             t.population(sex="perempuan"), t.population()] for t in trend], caption,
+                           text_columns=2))
             if mixed:
                 out.append('!!! warning "Data contoh"\n\n    Periode bertanda *(data contoh)* pada grafik dan '
                            "tabel ini adalah data simulasi, bukan data resmi.\n\n")
@@ -614,7 +621,7 @@ class Profile:
             cats = p.category(topic)
             out.append(f"## {heading}\n\n")
             out.append(fig(name, charts.bars(f"Penduduk menurut {heading.lower()}, {p.label}", [c for c, _, _ in cats],
-                                             [("Jumlah", [m + f for _, m, f in cats])], label_chars=28),
+                                             [("Jumlah", [m + f for _, m, f in cats])]),
                            f"Grafik batang penduduk menurut {heading.lower()}",
                            [heading, "Laki-laki", "Perempuan", "Jumlah", "Persentase"],
                            [[c, m, f, m + f, _pct(share(m + f, total))] for c, m, f in cats]
@@ -756,7 +763,7 @@ html { font-family: "DejaVu Sans", sans-serif; font-size: 9.5pt; line-height: 1.
 section.bab { break-before: page; }
 h1 { font-size: 16pt; color: #1a4f8b; margin: 0 0 4mm 0; }
 h2 { font-size: 12pt; color: #1a4f8b; margin: 5mm 0 2mm 0; break-after: avoid; }
-img { width: 100%%; max-height: 200mm; object-fit: contain; break-inside: avoid; }
+img { width: 60%%; max-height: 200mm; object-fit: contain; break-inside: avoid; }
 table { border-collapse: collapse; width: 100%%; margin: 2mm 0 4mm 0; font-size: 8pt; }
 th, td { border: .5pt solid #777; padding: .8mm 1.5mm; text-align: left; }
 th { background: #e8eef6; }
@@ -783,7 +790,6 @@ def pdf_html(profile: Profile) -> str:
     for page in pages:
         body = page.body.split("\n---\n\n**Isi profil:**", 1)[0]  # the site's chapter links stay on the site
         body = re.sub(r"^\[Unduh versi cetak.*$", "", body, flags=re.MULTILINE)
-        body = body.replace(WIDE_HINT, "")
 
         def image(m, svgs=page.svgs):
             data = base64.b64encode(svgs[m.group(2)].encode()).decode()

@@ -131,7 +131,7 @@ def render_results(doc: dict) -> str:
         out.append("")
     out.append("## Tindak lanjut\n")
     t = doc["tindak_lanjut"]
-    if t["status"] == "disetujui":
+    if t["status"] == domain.PLAN_APPROVED:
         out.append(f"Rencana tindak lanjut disetujui oleh {md(t['disetujui_oleh'])} pada "
                    f"{md(_tanggal(t['tanggal_disetujui']))}.\n")
         out.append("| Layanan | Unsur | Rencana | Penanggung jawab | Target |\n|---|---|---|---|---|")

@@ -3,11 +3,14 @@
 Outputs (paths relative to content/):
 
 - sop/index.md          the list of SOPs, each with its number and number of steps;
-- sop/<slug>.md         one page per SOP: header data as a definition list, the flow diagram,
-                        the steps as an ordered list of sections (the diagram's text alternative),
-                        then legal basis, qualifications, related SOPs, equipment, warnings;
+- sop/<slug>.md         one page per SOP: its number, the steps as an ordered list (one line
+                        each, details folded; the diagram's text alternative), the flow diagram,
+                        then the document's header data, legal basis, qualifications, related
+                        SOPs, equipment, warnings and sign-off, each folded;
 - sop/<slug>.svg        the flow diagram: one lane per executor role, one box per step, arrows
-                        in order; hand-built SVG, system fonts only, scales to the page width.
+                        in order; hand-built SVG, system fonts only, scales to the page width;
+- sop/<slug>-vertikal.svg  the same flow in one column, each box naming its executor, drawn at
+                        the width of a phone's text column (shown instead on narrow screens).
 
 The data are read and checked by portal.domain.sop (re-exported here: `load_all`,
 `load_one`, `Sop`), so the site and the portal read the same file the same way.
@@ -24,12 +27,12 @@ from pathlib import Path
 
 from ..domain.sop import Langkah, Sop, load_all, load_one, parse_waktu  # noqa: F401  (re-exported)
 
-__all__ = ["generate", "load_all", "load_one", "Sop", "render_page", "render_index", "render_svg"]
+__all__ = ["generate", "load_all", "load_one", "Sop", "render_page", "render_index", "render_svg",
+           "render_svg_narrow"]
 
 OUT_DIR = "sop"
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
          "Oktober", "November", "Desember")
-INFERRED = "Pelaksana disimpulkan dari teks kegiatan"
 SOURCE = "dokumen SOP Bidang PIAK Dispendukcapil Kabupaten Trenggalek"
 
 
@@ -42,6 +45,7 @@ def generate(content_dir: Path, preview: bool) -> dict[str, str | bytes]:
     for sop in sops:
         out[f"{OUT_DIR}/{sop.slug}.md"] = render_page(sop, by_title)
         out[f"{OUT_DIR}/{sop.slug}.svg"] = render_svg(sop)
+        out[f"{OUT_DIR}/{sop.slug}{NARROW_SUFFIX}"] = render_svg_narrow(sop)
     return out
 
 
@@ -113,21 +117,13 @@ def render_index(sops: list[Sop]) -> str:
 # ---------------------------------------------------------------------------- SOP page
 
 def render_page(sop: Sop, by_title: dict[str, Sop] | None = None) -> str:
+    """One SOP's page, compact enough for a phone: the number and the steps first, each step one
+    line (its details folded), then the diagram; the document's other parts folded at the end."""
     by_title = by_title or {}
     title = f"SOP {sop.nama}"
     out = [_front_matter(title), f"# {md(title)}\n"]
-
-    # Header data
-    nomor = md(sop.nomor)
-    out.append(f"Nomor SOP\n:   {nomor}\n")
-    out.append(f"Tanggal pembuatan\n:   {tanggal(sop.tanggal_pembuatan)}\n")
-    out.append(f"Tanggal revisi\n:   {tanggal(sop.tanggal_revisi)}\n")
-    out.append(f"Tanggal efektif\n:   {tanggal(sop.tanggal_efektif)}\n")
-    k = sop.disahkan_oleh
-    signer = ", ".join(md(x) for x in (k.nama, k.pangkat) if x)
-    out.append(f"Disahkan oleh\n:   {signer}  \n    {md(k.jabatan)}\n")
-    out.append("Pelaksana\n" + "".join(f":   {_role_label(p)}\n" for p in sop.pelaksana))
-    out.append(f"Jumlah langkah\n:   {len(sop.langkah)} ([lihat langkah-langkah](#langkah))\n")
+    out.append(f"Nomor SOP {md(sop.nomor)}, berlaku sejak {tanggal(sop.tanggal_efektif)}: "
+               f"{len(sop.langkah)} langkah ([lihat langkah-langkah](#langkah)), dengan bagan alurnya.\n")
 
     deadlines = sop.tenggat_portal()
     if deadlines:
@@ -138,60 +134,84 @@ def render_page(sop: Sop, by_title: dict[str, Sop] | None = None) -> str:
             out.append(f"- **{md(t.nama)}**: {t.hari} {jenis} ({md(t.dasar)})")
         out.append("")
 
-    # Diagram, then its text alternative: the steps.
+    out.append("## Langkah-langkah {#langkah}\n")
+    inferred = [s for s in sop.langkah if s.pelaksana_disimpulkan]
+    all_inferred = len(inferred) == len(sop.langkah)
+    out.append("Ketuk sebuah langkah untuk melihat kelengkapan, waktu, dan hasilnya.\n")
+    if inferred:
+        # Said once for the page (it used to follow every step), with what marks it on the page.
+        which = ("Pelaksana setiap langkah SOP ini" if all_inferred
+                 else "Pelaksana yang bertanda \\* (dan kotak bergaris putus-putus pada bagan)")
+        out.append(f"{which} disimpulkan dari teks kegiatan, karena tanda pelaksana tidak "
+                   "terbaca dalam teks dokumen sumber.\n")
+    out.append('<ol class="sop-langkah" markdown="block">')
+    for step in sop.langkah:
+        out.append(_render_step(sop, step, mark_inferred=not all_inferred))
+    out.append("</ol>\n")
+
     out.append("## Bagan alur\n")
     roles = ", ".join(p.nama for p in sop.pelaksana)
     alt = (f"Bagan alur SOP {sop.nama}: {len(sop.langkah)} langkah dalam {len(sop.pelaksana)} lajur pelaksana "
-           f"({roles}). Uraian lengkap setiap langkah ada pada daftar langkah di bawah bagan.")
+           f"({roles}). Uraian lengkap setiap langkah ada pada daftar langkah di atas.")
     w, h = _svg_size(sop)
-    out.append(f'[![{md(alt)}]({sop.slug}.svg){{ width="{w}" height="{h}" loading="lazy" }}]({sop.slug}.svg)\n')
-    out.append("Ketuk bagan untuk membukanya dalam ukuran penuh. Uraian lengkapnya ada pada daftar langkah berikut.\n")
-    if any(s.pelaksana_disimpulkan for s in sop.langkah):
-        out.append("Kotak bergaris putus-putus menandai langkah yang pelaksananya disimpulkan dari teks kegiatan, "
-                   "karena tanda pelaksana tidak terbaca dalam teks dokumen sumber.\n")
+    nw, nh = _narrow_size(sop)
+    # On a screen without Material's sidebars (below 60em: phones, tablets) the same flow stacked in
+    # one column is shown instead (site CSS, .sop-bagan-*): drawn at the width of a phone's text
+    # column, its text keeps its drawn size on a 360 px phone, where the lane diagram's shrank to
+    # about 5 px. The hidden one is lazy, so the browser does not fetch it.
+    out.append(f'[![{md(alt)}]({sop.slug}.svg){{ width="{w}" height="{h}" loading="lazy" }}]({sop.slug}.svg)'
+               '{ .sop-bagan-lajur }')
+    column_alt = (f"Bagan alur SOP {sop.nama}: {len(sop.langkah)} langkah berurutan, pelaksananya tertulis pada "
+                  "setiap kotak. Uraian lengkap setiap langkah ada pada daftar langkah di atas.")
+    out.append(f'[![{md(column_alt)}]({sop.slug}{NARROW_SUFFIX}){{ width="{nw}" height="{nh}" loading="lazy" }}]'
+               f'({sop.slug}{NARROW_SUFFIX}){{ .sop-bagan-kolom }}\n')
+    out.append("Ketuk bagan untuk membukanya dalam ukuran penuh.\n")
 
-    out.append("## Langkah-langkah {#langkah}\n")
-    out.append('<ol class="sop-langkah" markdown="block">')
-    for step in sop.langkah:
-        out.append(_render_step(sop, step))
-    out.append("</ol>\n")
-
-    # The rest of the header data
-    out.append("## Dasar hukum\n")
-    out.append(_list(sop.dasar_hukum, ordered=True))
-    out.append("## Kualifikasi pelaksana\n")
-    out.append(_list(sop.kualifikasi_pelaksana, ordered=True))
-    out.append("## Keterkaitan dengan SOP lain\n")
-    out.append(_related(sop, by_title))
-    out.append("## Peralatan dan perlengkapan\n")
-    out.append(_list(sop.peralatan) if sop.peralatan else "Tidak dicantumkan dalam dokumen SOP.\n")
-    out.append("## Peringatan\n")
-    out.append(_list(sop.peringatan) if sop.peringatan else "Tidak dicantumkan dalam dokumen SOP.\n")
-    out.append("## Pencatatan dan pendataan\n")
-    out.append(_list(sop.pencatatan) if sop.pencatatan else "Tidak diisi dalam dokumen SOP.\n")
-
+    out.append("## Dokumen SOP\n")
+    k = sop.disahkan_oleh
+    signer = ", ".join(md(x) for x in (k.nama, k.pangkat) if x)
+    header = [f"Nomor SOP\n:   {md(sop.nomor)}\n",
+              f"Tanggal pembuatan\n:   {tanggal(sop.tanggal_pembuatan)}\n",
+              f"Tanggal revisi\n:   {tanggal(sop.tanggal_revisi)}\n",
+              f"Tanggal efektif\n:   {tanggal(sop.tanggal_efektif)}\n",
+              f"Disahkan oleh\n:   {signer}  \n    {md(k.jabatan)}\n",
+              "Pelaksana\n" + "".join(f":   {_role_label(p)}\n" for p in sop.pelaksana)]
+    out.append(_folded("Nomor, tanggal, pengesahan, dan pelaksana", "\n".join(header)))
+    out.append(_folded("Dasar hukum", _list(sop.dasar_hukum, ordered=True)))
+    out.append(_folded("Kualifikasi pelaksana", _list(sop.kualifikasi_pelaksana, ordered=True)))
+    out.append(_folded("Keterkaitan dengan SOP lain", _related(sop, by_title)))
+    out.append(_folded("Peralatan dan perlengkapan",
+                       _list(sop.peralatan) if sop.peralatan else "Tidak dicantumkan dalam dokumen SOP.\n"))
+    out.append(_folded("Peringatan", _list(sop.peringatan) if sop.peringatan else "Tidak dicantumkan dalam dokumen SOP.\n"))
+    out.append(_folded("Pencatatan dan pendataan",
+                       _list(sop.pencatatan) if sop.pencatatan else "Tidak diisi dalam dokumen SOP.\n"))
     if sop.lembar_pengesahan:
         lp = sop.lembar_pengesahan
-        out.append("## Pengesahan\n")
-        out.append(f"{md(lp.tempat_tanggal)}\n")
+        text = f"{md(lp.tempat_tanggal)}\n\n"
         if lp.mengetahui:
-            out.append("Mengetahui\n" + "".join(f":   {_pejabat(p)}\n" for p in lp.mengetahui))
+            text += "Mengetahui\n" + "".join(f":   {_pejabat(p)}\n" for p in lp.mengetahui) + "\n"
         if lp.menyetujui:
-            out.append(f"Menyetujui\n:   {_pejabat(lp.menyetujui)}\n")
+            text += f"Menyetujui\n:   {_pejabat(lp.menyetujui)}\n"
+        out.append(_folded("Pengesahan", text))
 
     notes = ([sop.nomor_catatan] if sop.nomor_catatan else []) + list(sop.catatan) + \
         [f"{p.nama}: {c}" for p in sop.pelaksana for c in p.catatan] + \
         (list(sop.lembar_pengesahan.catatan) if sop.lembar_pengesahan else [])
     if notes:
-        out.append('!!! note "Catatan transkripsi"\n')
-        out.append("    Halaman ini disalin dari teks dokumen SOP apa adanya, termasuk pengulangan dan "
-                   "salah ketiknya. Catatan berikut menjelaskan bagian yang janggal.\n")
-        out.extend(f"    - {md(n)}" for n in notes)
-        out.append("")
+        out.append(_folded("Catatan transkripsi",
+                           "Halaman ini disalin dari teks dokumen SOP apa adanya, termasuk pengulangan dan "
+                           "salah ketiknya. Catatan berikut menjelaskan bagian yang janggal.\n\n"
+                           + "\n".join(f"- {md(n)}" for n in notes) + "\n"))
 
     out.append("---\n")
     out.append(_source_line(sop) + "\n")
     return "\n".join(out)
+
+
+def _folded(summary: str, markdown_text: str) -> str:
+    """A part of the SOP document a citizen rarely needs, folded under its name."""
+    return (f'<details class="sop-bagian" markdown="block">\n<summary>{html.escape(summary)}</summary>\n\n'
+            f"{markdown_text.rstrip()}\n\n</details>\n")
 
 
 def _role_label(p) -> str:
@@ -203,17 +223,15 @@ def _pejabat(p) -> str:
     return ", ".join(md(x) for x in (p.nama, p.pangkat) if x) + f"  \n    {md(p.jabatan)}"
 
 
-def _render_step(sop: Sop, step: Langkah) -> str:
-    names = [sop.peran(k).nama for k in step.pelaksana]
-    lines = ['<li markdown="block">', "",
-             f"### Langkah {step.nomor}: {md(step.kegiatan)} {{#langkah-{step.nomor}}}", ""]
-    lines.append("Pelaksana")
-    lines.append(f":   {md(', '.join(names))}")
-    if step.pelaksana_disimpulkan:
-        basis = f" Dasar: {md(step.dasar_pelaksana)}" if step.dasar_pelaksana else ""
-        lines.append(f":   *{INFERRED}* (tanda pelaksana tidak terbaca dalam teks dokumen sumber).{basis}")
-    lines.append("")
-    for label, value in (("Kelengkapan", step.kelengkapan), ("Waktu", step.waktu), ("Output", step.output),
+def _render_step(sop: Sop, step: Langkah, mark_inferred: bool = True) -> str:
+    """One step: its number, activity and executor on one folded line; the rest inside."""
+    names = md(", ".join(sop.peran(k).nama for k in step.pelaksana))
+    star = "\\*" if step.pelaksana_disimpulkan and mark_inferred else ""
+    lines = [f'<li id="langkah-{step.nomor}" markdown="block">',
+             '<details class="sop-langkah__isi" markdown="block">',
+             f'<summary markdown="span">**Langkah {step.nomor}:** {md(step.kegiatan)}  \n'
+             f'<span class="sop-pelaksana">Pelaksana: {names}{star}</span></summary>', ""]
+    for label, value in (("Kelengkapan", step.kelengkapan), ("Waktu", step.waktu), ("Hasil", step.output),
                          ("Keterangan", step.keterangan)):
         if label == "Waktu" and value and step.tenggat:
             jenis = "hari kerja" if step.tenggat.jenis == "kerja" else "hari kalender"
@@ -222,6 +240,8 @@ def _render_step(sop: Sop, step: Langkah) -> str:
             lines += [label, f":   {md(value)}", ""]
         elif label in ("Kelengkapan", "Waktu"):
             lines += [label, ":   tidak dicantumkan", ""]
+    if step.pelaksana_disimpulkan and step.dasar_pelaksana:
+        lines += ["Dasar penentuan pelaksana", f":   {md(step.dasar_pelaksana)}", ""]
     if step.sub_langkah:
         lines += ["Rincian kegiatan:", ""]
         letters = [s.huruf for s in step.sub_langkah]
@@ -235,7 +255,7 @@ def _render_step(sop: Sop, step: Langkah) -> str:
         lines += ['!!! note "Catatan transkripsi"', ""]
         lines += [f"    - {md(c)}" for c in step.catatan]
         lines.append("")
-    lines += ["</li>", ""]
+    lines += ["</details>", "</li>", ""]
     return "\n".join(lines)
 
 
@@ -402,3 +422,76 @@ def _text_block(lines: list[str], cx: float, top: float, size: int, line_h: int,
     spans = "".join(f'<tspan x="{cx:g}" dy="{size if k == 0 else line_h}">{_x(t)}</tspan>'
                     for k, t in enumerate(lines))
     return f'<text x="{cx:g}" y="{top:g}" font-size="{size}" fill="{fill}" text-anchor="middle"{weight}>{spans}</text>'
+
+
+# ---------------------------------------------------------------------------- one-column diagram
+
+NARROW_SUFFIX = "-vertikal.svg"
+NARROW_W = 328  # Material's text column on a 360 px phone: the diagram is shown at 1:1 there
+N_ROLE_FONT, N_BOX_FONT, N_LINE_H, N_GAP, N_PAD = 13, 14, 18, 20, 8
+# Characters per line, from the average advance of the system sans-serif (wider for the bold
+# executor names, often in capitals), so that no line runs past its box.
+N_CHARS = int((NARROW_W - 2 * N_PAD - 4) / (N_BOX_FONT * 0.6))
+N_ROLE_CHARS = int((NARROW_W - 2 * N_PAD - 4) / (N_ROLE_FONT * 0.74))
+N_LINES = 3  # the full text is in the step list just above the diagram
+
+
+def _narrow_layout(sop: Sop):
+    rows, y = [], 2
+    for step in sop.langkah:
+        who = ", ".join(sop.peran(k).nama for k in step.pelaksana)
+        role = _wrap(f"{step.nomor}. {who}", N_ROLE_CHARS, 2)
+        text = _wrap(step.kegiatan, N_CHARS, N_LINES)
+        box_h = N_PAD + len(role) * (N_ROLE_FONT + 3) + 4 + len(text) * N_LINE_H + N_PAD - 2
+        rows.append((step, role, text, y, box_h))
+        y += box_h + N_GAP
+    legend = (_wrap("Garis putus-putus: pelaksana disimpulkan dari teks kegiatan.", N_CHARS)
+              if any(s.pelaksana_disimpulkan for s in sop.langkah) else [])
+    height = y - N_GAP + 4 + (len(legend) * N_LINE_H + 8 if legend else 0)
+    return rows, legend, height
+
+
+def _narrow_size(sop: Sop) -> tuple[int, int]:
+    _, _, height = _narrow_layout(sop)
+    return NARROW_W, round(height)
+
+
+def render_svg_narrow(sop: Sop) -> str:
+    """The flow in one column: a box per step, its executor on the box's first line."""
+    rows, legend, height = _narrow_layout(sop)
+    label = (f"Bagan alur SOP {sop.nama}: {len(sop.langkah)} langkah berurutan, "
+             f"pelaksana tertulis pada setiap kotak.")
+    desc = " ".join(f"Langkah {s.nomor}: {s.kegiatan} (pelaksana: "
+                    f"{', '.join(sop.peran(k).nama for k in s.pelaksana)})." for s in sop.langkah)
+    o = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {NARROW_W} {round(height)}" width="{NARROW_W}" '
+         f'height="{round(height)}" role="img" aria-label="{_x(label)}" font-family="{_x(FONT)}">',
+         f"<title>{_x(label)}</title>", f"<desc>{_x(desc)}</desc>",
+         "<defs><marker id=\"panah\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
+         f"markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"{ARROW}\"/>"
+         "</marker></defs>",
+         f'<rect x="0" y="0" width="{NARROW_W}" height="{round(height)}" fill="#ffffff"/>']
+    for n, (step, role, text, y, box_h) in enumerate(rows):
+        dash = ' stroke-dasharray="6 4"' if step.pelaksana_disimpulkan else ""
+        o.append(f'<rect x="1" y="{y}" width="{NARROW_W - 2}" height="{box_h}" rx="6" fill="{BOX_BG}" '
+                 f'stroke="{BOX_LINE}" stroke-width="1.5"{dash}/>')
+        role_h = len(role) * (N_ROLE_FONT + 3)
+        o.append(f'<rect x="1" y="{y}" width="{NARROW_W - 2}" height="{N_PAD + role_h}" rx="6" fill="{HEAD_BG}"/>')
+        o.append(_text_block_left(role, N_PAD + 2, y + N_PAD - 3, N_ROLE_FONT, N_ROLE_FONT + 3, HEAD_INK, bold=True))
+        o.append(_text_block_left(text, N_PAD + 2, y + N_PAD + role_h, N_BOX_FONT, N_LINE_H, INK))
+        if n + 1 < len(rows):
+            x = NARROW_W / 2
+            o.append(f'<path d="M{x},{y + box_h} L{x},{y + box_h + N_GAP - 1}" fill="none" stroke="{ARROW}" '
+                     f'stroke-width="1.5" marker-end="url(#panah)"/>')
+    if legend:
+        ly = rows[-1][3] + rows[-1][4] + 10
+        o.append(_text_block_left(legend, 2, ly, N_ROLE_FONT, N_LINE_H, INK))
+    o.append("</svg>\n")
+    return "\n".join(o)
+
+
+def _text_block_left(lines: list[str], x: float, top: float, size: int, line_h: int, fill: str,
+                     bold: bool = False) -> str:
+    weight = ' font-weight="bold"' if bold else ""
+    spans = "".join(f'<tspan x="{x:g}" dy="{size if k == 0 else line_h}">{_x(t)}</tspan>'
+                    for k, t in enumerate(lines))
+    return f'<text x="{x:g}" y="{top:g}" font-size="{size}" fill="{fill}"{weight}>{spans}</text>'

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, render_template, request
@@ -59,6 +59,14 @@ def calendar() -> Calendar:
     return cached[1]
 
 
+def _moment(value):
+    """A stored ISO text ("2026-11-02", "2026-11-02T09:15:00+07:00") as a date or datetime, so
+    templates show long dates from database columns too; dates and datetimes pass through."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
+    return value
+
+
 def init_app(app) -> None:
     database.prepare(app.config["DATABASE"]).close()
     uploads.give_back_freed_images()  # keeps the memory bound of image uploads for the process
@@ -68,8 +76,9 @@ def init_app(app) -> None:
     csrf.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
-    app.jinja_env.filters["tanggal"] = lambda d: format_tanggal(d.date() if isinstance(d, datetime) else d)
-    app.jinja_env.filters["jam"] = lambda d: d.strftime("%H.%M")
+    app.jinja_env.filters["tanggal"] = lambda d: format_tanggal(_moment(d).date() if isinstance(_moment(d), datetime)
+                                                                else _moment(d))
+    app.jinja_env.filters["jam"] = lambda d: _moment(d).strftime("%H.%M")
 
     from . import auth, case, public, site, staff
     auth.init_app(app)

@@ -17,7 +17,8 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user
 
-from ..domain import audit, complaints, deadlines, documents, handling, policy, regions, tracking, users, workflow
+from ..domain import (audit, deadlines, documents, handling, inbox, policy, record, regions, tracking, users,
+                      workflow)
 from ..domain import nik as nik_rules
 from . import calendar, catalog, get_db, now, params
 from .auth import requires
@@ -32,14 +33,10 @@ def actor() -> handling.Actor:
 
 
 def load(ref: str) -> dict:
-    complaint = complaints.one(get_db(), "SELECT * FROM complaints WHERE ref = ?", [ref])
+    complaint = record.by_ref(get_db(), ref)
     if complaint is None:
         abort(404)
     return complaint
-
-
-def _rows(sql, params):
-    return list(get_db().query(sql, params))
 
 
 def sees_identity(complaint: dict) -> bool:
@@ -54,14 +51,42 @@ def _refuse_identity(complaint: dict):
     return None
 
 
+def _history_sentence(event: dict, person: dict) -> str:
+    """One event as the office says it: "Operator Pengaduan Budi menelaah pengaduan: layak
+    ditindaklanjuti." Labels from workflow.HISTORY; the time is shown beside it by the page."""
+    role = event["actor_role"]
+    who = " ".join(part for part in (inbox.staff_title(role, person.get("jabatan")), person.get("display_name"))
+                   if part) or workflow.ACTOR_LABELS[workflow.SYSTEM]
+    kind = event["kind"]
+    if kind == "diterima":
+        what = workflow.HISTORY["diterima" if role != workflow.CITIZEN else f"diterima:{workflow.CITIZEN}"]
+        # The registration's note is the channel it came through.
+        return f"{who} {what}" + (f" melalui {event['note']}." if event["note"] else ".")
+    what = workflow.HISTORY.get(kind) or (workflow.STEPS[kind].label.lower() if kind in workflow.STEPS else kind)
+    return f"{who} {what}."
+
+
+def _access_lines(db, complaint_id: int) -> list[dict]:
+    """The access log grouped by person and day, in words (policy.AUDIT_LABELS)."""
+    out = []
+    for entry in audit.grouped_for_complaint(db, complaint_id):
+        title = inbox.title_at(db, entry["actor_id"], entry["jabatan"], entry["first"])
+        who = " ".join(part for part in (title, entry["who"]) if part)
+        done = ", ".join(f"{policy.AUDIT_LABELS.get(action, action.replace('_', ' '))} {count} kali"
+                         for action, count in entry["actions"])
+        out.append({**entry, "text": f"{who} {done}"})
+    return out
+
+
 def case_context(complaint: dict) -> dict:
     db = get_db()
     cid = complaint["id"]
     identity = sees_identity(complaint)
     # Without the right to the personal data, every text on the page is masked the same way.
     text = (lambda value: value) if identity else (lambda value: policy.mask_text(value, complaint))
-    events = complaints.events_of(db, cid)
-    names = {u["id"]: u for u in _rows("SELECT id, display_name, jabatan FROM users", [])}
+    file = record.load(db, cid)
+    events = file.events
+    names = record.staff_names(db)
     for e in events:
         e["who"] = names.get(e["actor_id"], {}).get("display_name") or (
             "Pengadu" if e["actor_role"] == workflow.CITIZEN else "Sistem" if e["actor_role"] == workflow.SYSTEM else "")
@@ -69,45 +94,44 @@ def case_context(complaint: dict) -> dict:
         e["label"] = workflow.STEPS[e["kind"]].label if e["kind"] in workflow.STEPS else "Pengaduan diterima"
         e["at_dt"] = datetime.fromisoformat(e["at"])
         e["note"], e["body"] = text(e["note"]), text(e["body"])
-    nota = _rows("SELECT * FROM nota_dinas WHERE complaint_id = ? ORDER BY id DESC LIMIT 1", [cid])
-    tembusan = _rows("SELECT u.display_name, u.jabatan FROM nota_dinas_tembusan t JOIN users u ON u.id = t.user_id "
-                     "WHERE t.nota_dinas_id = ?", [nota[0]["id"]]) if nota else []
-    disposisi = _rows("SELECT d.*, u.display_name, u.jabatan FROM disposisi d JOIN users u ON u.id = d.pejabat_id "
-                      "WHERE d.complaint_id = ? ORDER BY d.id", [cid])
-    drafts = _rows("SELECT k.*, u.display_name AS author FROM konsep k JOIN users u ON u.id = k.author_id "
-                   "WHERE k.complaint_id = ? ORDER BY k.round", [cid])
+        e["sentence"] = _history_sentence(e, names.get(e["actor_id"], {}))
+    nota = [file.nota_dinas] if file.nota_dinas else []
+    tembusan = file.tembusan
+    disposisi = file.disposisi
+    drafts = file.konsep
+    approved = file.approved_konsep
+    approved = (text(approved["body"]), approved["nomor_surat"]) if approved else None
     for d in drafts:
         d["body"] = text(d["body"])
         d["html"] = handling.render_reply(d["body"])
-    open_draft = next((d for d in drafts if d["submitted_at"] is None), None)
-    assignee = handling.current_assignee(db, cid)
+        d["approved"], d["returned"] = d["review"] == record.KONSEP_APPROVED, d["review"] == record.KONSEP_RETURNED
+    open_draft = file.open_draft
+    assignee = file.assignee_id
     steps = workflow.available(complaint["state"], current_user.roles, actor_id=current_user.user.id,
-                               assignee_id=assignee)
+                               assignee_id=assignee, assignee_holds=record.assignee_holds(db, cid, now()))
     pejabat = users.holders(db, "pejabat", now())
     templates = catalog().templates_for(complaint["category"])
-    chosen_index = params.whole_number(request.args, "templat", low=0, high=len(templates) - 1)
-    chosen = None if chosen_index is None else templates[chosen_index][1]
     clocks = deadlines.clocks(complaint, events, catalog=catalog(), calendar=calendar())
     # Photos and scans cannot be masked: without the right to the personal data, none are listed.
-    attachments = _rows("SELECT stored_name, original_name, mime, size FROM attachments WHERE complaint_id = ? "
-                        "ORDER BY id", [cid]) if identity else []
+    attachments = file.attachments if identity else []
     for n in nota:
         n["hal"], n["ringkasan"] = text(n["hal"]), text(n["ringkasan"])
+        n["tanggal_date"] = date.fromisoformat(n["tanggal"])
     for d in disposisi:
         d["instruksi"] = text(d["instruksi"])
-    rating = complaints.one(db, "SELECT * FROM ratings WHERE complaint_id = ?", [cid])
+        d["batas_date"] = date.fromisoformat(d["batas"])
+    rating = file.rating
     if rating:
         rating["komentar"] = text(rating["komentar"])
     shown = complaint if identity else policy.without_identity(complaint)
     kec, desa = regions.get(complaint["kecamatan"]), regions.get(shown["desa"] or "")
-    approved = handling.approved_reply(db, cid)
-    approved = (text(approved[0]), approved[1]) if approved else None
     default_batas = calendar().add_working_days(now().date(), 5).due
     return dict(
         c=shown, identity=identity, identity_rule=policy.refusal("data_pribadi"),
         code=tracking.display(complaint["tracking_code"]), events=events, nota=nota[0] if nota else None,
         tembusan=tembusan, disposisi=disposisi, drafts=drafts, open_draft=open_draft, steps=steps,
-        step_codes={s.code for s in steps}, pejabat=pejabat, templates=templates, chosen_template=chosen,
+        step_codes={s.code for s in steps}, pejabat=pejabat, templates=templates,
+        draft_text=open_draft["body"] if open_draft else (drafts[-1]["body"] if drafts else ""),
         clocks=clocks,
         today=now().date(), attachments=attachments, state=workflow.STATES[complaint["state"]],
         region=f"{desa.nama + ', ' if desa else ''}Kecamatan {kec.nama if kec else ''}",
@@ -117,7 +141,8 @@ def case_context(complaint: dict) -> dict:
         reasons=workflow.NOT_FIT_REASONS, sifat=SIFAT, delivery_means=handling.DELIVERY_MEANS,
         default_batas=default_batas, approved=approved,
         reply_html=handling.render_reply(approved[0] if approved else ""),
-        audit_rows=audit.for_complaint(db, cid), roles=users.ROLES,
+        audit_rows=audit.for_complaint(db, cid), access_lines=_access_lines(db, cid), roles=users.ROLES,
+        received_at=datetime.fromisoformat(complaint["received_at"]),
         rating=rating,
     )
 
@@ -177,6 +202,14 @@ def _take(step: str, complaint: dict):
         handling.dispose(db, cid, me, moment, pejabat_id=pejabat_id, instruksi=f.get("instruksi", ""),
                          batas=batas, expected_state=expected)
         return "Disposisi dikirim kepada pejabat."
+    if step == "disposisi_ulang":
+        batas = _date("batas")
+        if batas is None:
+            raise handling.HandlingError("Isi batas waktu disposisi.")
+        pejabat_id = params.whole_number(f, "pejabat_id", low=1, high=params.MAX_ID) or 0
+        handling.redispose(db, cid, me, moment, pejabat_id=pejabat_id, instruksi=f.get("instruksi", ""),
+                           batas=batas, expected_state=expected)
+        return "Disposisi ulang dikirim kepada pejabat."
     if step == "simpan_konsep":
         handling.save_draft(db, cid, me, moment, body=f.get("body", ""))
         return "Konsep tanggapan disimpan."
@@ -219,10 +252,40 @@ def take(ref, step):
         return render_template("error.html", title="Langkah tidak dapat dilakukan", message=str(exc)), 409
     except handling.HandlingError as exc:
         context = case_context(load(ref))
+        if "body" in request.form:  # what the official typed stays in the box
+            context["draft_text"] = request.form["body"]
         return render_template("staff/case.html", error=str(exc), form=request.form, failed_step=step,
                                **context), 422
     flash(message)
     return redirect(url_for("case.show", ref=ref), 303)
+
+
+@bp.route("/<ref>/konsep/templat", methods=["POST"])
+@requires("lihat_pengaduan")
+def insert_template(ref):
+    """A reply template chosen without JavaScript: the page again, with what the official typed
+    kept and the template added after it. Nothing is saved; the draft is saved by its buttons."""
+    complaint = load(ref)
+    try:
+        workflow.check("simpan_konsep", complaint["state"], current_user.roles, actor_id=current_user.user.id,
+                       assignee_id=handling.current_assignee(get_db(), complaint["id"]))
+    except workflow.NotPermitted as exc:
+        return render_template("error.html", title="Akses ditolak", message=str(exc)), 403
+    except workflow.WrongState as exc:
+        return render_template("error.html", title="Langkah tidak dapat dilakukan", message=str(exc)), 409
+    templates = catalog().templates_for(complaint["category"])
+    chosen = params.whole_number(request.form, "templat", low=0, high=len(templates) - 1)
+    typed = request.form.get("body", "")
+    # Not logged again as a view: the official opened this page (logged) to get the form.
+    context = case_context(complaint)
+    if chosen is None:
+        context["draft_text"] = typed
+    else:
+        title, template = templates[chosen][0], templates[chosen][1].strip()
+        context["draft_text"] = f"{typed.rstrip()}\n\n{template}" if typed.strip() else template
+        context["template_note"] = (f"Templat \u201c{title}\u201d ditambahkan di akhir teks. "
+                                    "Teks belum disimpan; tekan \u201cSimpan konsep\u201d untuk menyimpannya.")
+    return render_template("staff/case.html", **context)
 
 
 @bp.route("/<ref>/jejak.csv")
@@ -252,13 +315,12 @@ def attachment(ref, stored_name):
     refused = _refuse_identity(complaint)
     if refused:
         return refused
-    row = get_db().execute("SELECT original_name, mime FROM attachments WHERE complaint_id = ? AND stored_name = ?",
-                           [complaint["id"], stored_name]).fetchone()
+    row = record.attachment(get_db(), complaint["id"], stored_name)
     if row is None:
         abort(404)
     audit.record(get_db(), current_user.user.id, "unduh_lampiran", f"pengaduan {complaint['id']} {stored_name}", now())
-    return send_file(Path(current_app.config["UPLOAD_DIR"]) / stored_name, mimetype=row[1],
-                     as_attachment=row[1] == "application/pdf", download_name=row[0], max_age=0)
+    return send_file(Path(current_app.config["UPLOAD_DIR"]) / stored_name, mimetype=row["mime"],
+                     as_attachment=row["mime"] == "application/pdf", download_name=row["original_name"], max_age=0)
 
 
 @bp.route("/<ref>/dokumen/<kind>.<fmt>")

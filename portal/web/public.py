@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
-from ..domain import complaints, feedback, handling, storage, tracking, uploads
+from ..domain import complaints, feedback, handling, record, storage, tracking, uploads
 from . import calendar, catalog, get_db, limiter, now, params
 from .forms import AddInformationForm, ComplaintForm, TrackForm
 
@@ -167,8 +167,7 @@ def add_information():
 @limiter.limit(lambda: current_app.config["RATELIMIT_SUBMIT"], methods=["POST"])
 def rate(token):
     """The rating form, reached from the link in the reply e-mail or from the tracking page."""
-    complaint = complaints.one(get_db(), "SELECT * FROM complaints WHERE feedback_token = ?", [token]) \
-        if len(token) < 64 else None
+    complaint = record.by_feedback_token(get_db(), token) if len(token) < 64 else None
     if complaint is None:
         return render_template("error.html", title="Tautan penilaian tidak dikenal",
                                message="Tautan ini tidak dikenal. Buka halaman pelacakan dan masukkan kode "

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..domain import audit, complaints, handling, publication, tracking
+from ..domain import audit, handling, publication, tracking
 from . import catalog, get_db, now
 from .auth import requires
 from .case import actor, load
@@ -66,7 +66,6 @@ def edit(ref):
             return redirect(url_for("publication.index"), 303)
     else:
         audit.record(db, current_user.user.id, "lihat_pengaduan", f"pengaduan {complaint['id']} (publikasi)", now())
-    original_reply = complaints.events_of(db, complaint["id"])
-    original_reply = next((e["body"] for e in reversed(original_reply) if e["kind"] == "kirim"), "")
+    original_reply = publication.original_reply(db, complaint["id"])
     return render_template("staff/publication_edit.html", c=complaint, code=tracking.display(complaint["tracking_code"]),
                            body=body, reply=reply, original_reply=original_reply, error=error), 422 if error else 200

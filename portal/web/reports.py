@@ -42,7 +42,7 @@ def index():
     for tahun in reports.years(get_db(), out_dir, now().date()):
         doc = reports.read(out_dir, tahun)
         rows.append({"tahun": tahun, "doc": doc})
-    return render_template("reports/index.html", rows=rows)
+    return render_template("reports/index.html", rows=rows, report_approved=reports.is_approved)
 
 
 @bp.route("/<int:tahun>")
@@ -52,6 +52,7 @@ def show(tahun):
     doc = reports.read(_out_dir(), tahun)
     approval = reports.latest_approval(get_db(), tahun)
     return render_template("reports/show.html", tahun=tahun, doc=doc, approval=approval,
+                           report_approved=reports.is_approved,
                            can_approve=policy.allowed("laporan_setujui", current_user.roles, subject=doc))
 
 
@@ -68,7 +69,7 @@ def export(tahun):
         flash(str(exc))
     else:
         flash(f"Angka laporan {tahun} dihitung ulang dari catatan pengaduan dan diekspor "
-              f"({'disetujui' if doc['status'] == 'disetujui' else 'draf, menunggu persetujuan Kepala Dinas'}).")
+              f"({'disetujui' if reports.is_approved(doc) else 'draf, menunggu persetujuan Kepala Dinas'}).")
     return redirect(url_for("reports.show", tahun=tahun), 303)
 
 

@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from ..domain import policy, skm, standar
 from ..domain.errors import DataError
-from . import get_db, limiter, now
+from . import get_db, limiter, now, params
 from .auth import requires
 
 bp = Blueprint("skm", __name__, url_prefix="/pengaduan")
@@ -125,10 +125,8 @@ def issue():
     if loket is None:
         flash("Pilih loket.")
         return redirect(url_for("skm.staff"), 303)
-    try:
-        jumlah = int(request.form.get("jumlah", "0"))
-    except ValueError:
-        jumlah = 0
+    # Out of bounds or not a number: 0, which the domain refuses in its own words.
+    jumlah = params.whole_number(request.form, "jumlah", low=1, high=skm.MAX_TOKENS, default=0)
     try:
         codes = skm.issue_tokens(get_db(), jumlah, loket=loket, layanan=request.form.get("layanan") or None,
                                  actor_id=current_user.user.id, now=now())
@@ -200,5 +198,5 @@ def export(periode):
                      today=now().date(), min_count=current_app.config["REPORT_MIN_COUNT"],
                      actor_id=current_user.user.id, now=now())
     flash(f"Hasil SKM {p.label} diekspor untuk situs (tindak lanjut: "
-          f"{ {'disetujui': 'disetujui', 'menunggu': 'menunggu persetujuan', 'belum_ada': 'belum ada'}[doc['tindak_lanjut']['status']] }).")
+          f"{skm.PLAN_STATUS_LABELS[doc['tindak_lanjut']['status']]}).")
     return _back(p)

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from ..domain import dashboard as dashboard_figures
-from ..domain import complaints, deadlines, inbox, outbox, regions, tracking, workflow
+from ..domain import complaints, inbox, regions, tracking, workflow
 from . import calendar, catalog, get_db, now, params
 from .auth import requires
 from .forms import OperatorEntryForm
@@ -35,28 +35,24 @@ def _filters() -> inbox.Filters:
 
 
 def _row_view(row: dict) -> dict:
-    received = datetime.fromisoformat(row["received_at"])
-    state = workflow.STATES[row["state"]]
-    due = None
-    if state.kind == "open":
-        events = complaints.events_of(get_db(), row["id"])
-        due = deadlines.answer_clock(row, events, catalog=catalog(), calendar=calendar()).deadline
     kec = regions.get(row["kecamatan"])
-    return {"ref": row["ref"], "code": tracking.display(row["tracking_code"]), "received_at": received,
+    return {**row, "code": tracking.display(row["tracking_code"]),
+            "received_at": datetime.fromisoformat(row["received_at"]),
             "channel": catalog().channels.get(row["channel"], row["channel"]),
             "category": catalog().categories.get(row["category"], row["category"]),
-            "kecamatan": kec.nama if kec else "", "state": state.label, "paused": state.kind == "paused",
-            "due": due.due if due else None, "overdue": bool(due and due.due < now().date())}
+            "kecamatan": kec.nama if kec else "", "state": workflow.STATES[row["state"]].label}
 
 
 @bp.route("/")
 @requires("lihat_pengaduan")
 def index():
     filters = _filters()
-    page = inbox.search(get_db(), filters, roles=current_user.roles, user_id=current_user.user.id)
+    page = inbox.search(get_db(), filters, roles=current_user.roles, user_id=current_user.user.id, now=now())
     args = {k: v for k, v in request.args.items() if k != "halaman"}
-    return render_template("staff/index.html", rows=[_row_view(r) for r in page.rows], page=page, f=filters,
-                           args=args, backlog=outbox.backlog(get_db()), states=workflow.STATES,
+    rows = inbox.describe(get_db(), page.rows, catalog=catalog(), calendar=calendar(), now=now())
+    return render_template("staff/index.html", rows=[_row_view(r) for r in rows], page=page, f=filters,
+                           args=args, mail_notice=inbox.mail_notice(get_db(), current_user.roles),
+                           states=workflow.STATES,
                            categories=catalog().categories, channels=catalog().channels,
                            kecamatan=regions.kecamatan_list())
 
@@ -70,7 +66,8 @@ def dashboard():
     return render_template("staff/dashboard.html", today=today,
                            counts=[(s.label, counts.get(code, 0)) for code, s in workflow.STATES.items()],
                            overdue_state=per_state, overdue_person=per_person,
-                           times=dashboard_figures.step_times(get_db(), calendar(), today))
+                           times=dashboard_figures.step_times(get_db(), calendar(), today),
+                           stuck=dashboard_figures.stuck(get_db(), now()))
 
 
 @bp.route("/catat", methods=["GET", "POST"])
