@@ -183,7 +183,7 @@ def test_schedule_and_office_forms_keep_the_files_comments(client, ids, db, repo
     assert refused.status_code == 400 and "18 angka" in refused.get_data(as_text=True)
     post(client, BASE + "/kantor", office, page=BASE + "/kantor")
     change = sc.open_for(db, sc.OFFICE)
-    assert "Jl. Uji 1" in change.text and "# Nota dinas numbers" in change.text
+    assert "Jl. Uji 1" in change.text and "# The office: letterhead" in change.text
 
 
 def test_menu_change_is_a_draft_operation(client, ids, db):
