@@ -193,7 +193,7 @@ def test_word_document_becomes_a_live_news_item_found_by_search(team, editor_ser
     visitor = team.browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     visitor.goto(team.url + "/")
     visitor.locator("input.md-search__input").fill("keliling")
-    expect(visitor.locator(".md-search-result__item").first).to_contain_text("keliling")
+    expect(visitor.locator(".md-search-result__item").first).to_contain_text("keliling", timeout=30_000)
     visitor.context.close()
 
 
