@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 
 from . import db as database
 from .domain import handling, outbox, reminders, users
-from . import ops_cli, population_cli, reports_cli
+from . import ops_cli, population_cli, reports_cli, site_cli
 from .mailer import mail, transport
 
 log = logging.getLogger(__name__)
@@ -244,5 +244,5 @@ def init_app(app) -> None:
     mail.init_app(app)
     for command in (migrate_command, init_admin_command, user_group, outbox_group, withdraw_unanswered_command,
                     reminders_group, daily_command, publication_group, retention_group,
-                    population_cli.data_group, reports_cli.report_group, *ops_cli.COMMANDS):
+                    population_cli.data_group, reports_cli.report_group, *ops_cli.COMMANDS, *site_cli.COMMANDS):
         app.cli.add_command(command)

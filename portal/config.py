@@ -23,6 +23,12 @@ SETTINGS = (
             "when absent. Never in a backup: a restored portal keeps or makes its own, and sessions end."),
     Setting("BASE_URL", "http://127.0.0.1:8000", "Public address of the site, used in links inside e-mail."),
     Setting("SITE_DIR", str(REPO_ROOT / "site"), "The built static site served at / (output of mkdocs build)."),
+    Setting("CONTENT_REPO", str(REPO_ROOT), "The git repository the web team's changes are committed to and the site "
+            "is published from (content/, mkdocs.yml, overrides/); its working tree's content/ is CONTENT_DIR."),
+    Setting("SITE_RELEASES_DIR", None, "Where each publication is built (one folder per release) before SITE_DIR, a "
+            "symlink, is switched to it (default: site-releases beside SITE_DIR)."),
+    Setting("SITE_ENGINE", "mkdocs", "The site engine of the publishing job: mkdocs or zensical."),
+    Setting("SITE_JOB_INTERVAL", 2.0, "Seconds between two looks at the publishing queue (situs terbitkan --loop)."),
     Setting("CONTENT_DIR", str(REPO_ROOT / "content"), "The site's sources; the portal reads content/data/ (categories, SOP time standards)."),
     Setting("PUBLIC_DATA_DIR", None, "Where the approved public complaints are exported for the site "
             "(default CONTENT_DIR/data/pengaduan)."),

@@ -497,3 +497,81 @@ def m007_citizens(db):
     db.execute("UPDATE letter_numbers SET legacy_duplicate = 1 WHERE rowid NOT IN "
                "(SELECT min(rowid) FROM letter_numbers GROUP BY nomor)")
     db.execute("CREATE UNIQUE INDEX letter_numbers_nomor ON letter_numbers(nomor) WHERE legacy_duplicate = 0")
+
+
+@migrations()
+def m005_editor(db):
+    # The web team's changes to the site (portal.domain.site_changes): the whole new text of one
+    # file, kept until it is published; its images; every step taken (append-only); and the
+    # publishing jobs, queued in the database so that they survive a restart.
+    db.execute(
+        """
+        CREATE TABLE site_changes (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            path TEXT NOT NULL,
+            title TEXT NOT NULL,
+            text TEXT,
+            base_blob TEXT,
+            state TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            author_id INTEGER NOT NULL REFERENCES users(id),
+            reviewer_id INTEGER REFERENCES users(id),
+            approver_id INTEGER REFERENCES users(id),
+            approved_at TEXT,
+            approved_hash TEXT,
+            note TEXT,
+            error TEXT,
+            menu TEXT,
+            restored_from TEXT,
+            published_commit TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX site_changes_path ON site_changes(path, state)")
+    db.execute(
+        """
+        CREATE TABLE site_change_files (
+            change_id INTEGER NOT NULL REFERENCES site_changes(id),
+            path TEXT NOT NULL,
+            data BLOB NOT NULL,
+            alt TEXT NOT NULL,
+            PRIMARY KEY (change_id, path)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE site_change_events (
+            id INTEGER PRIMARY KEY,
+            change_id INTEGER NOT NULL REFERENCES site_changes(id),
+            at TEXT NOT NULL,
+            actor_id INTEGER REFERENCES users(id),
+            step TEXT NOT NULL,
+            from_state TEXT,
+            to_state TEXT,
+            note TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX site_change_events_change ON site_change_events(change_id, id)")
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"""CREATE TRIGGER site_change_events_no_{action.lower()} BEFORE {action} ON site_change_events
+            BEGIN SELECT RAISE(ABORT, 'site change events are append-only'); END"""
+        )
+    db.execute(
+        """
+        CREATE TABLE site_jobs (
+            id INTEGER PRIMARY KEY,
+            change_id INTEGER NOT NULL REFERENCES site_changes(id),
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            next_attempt_at TEXT NOT NULL,
+            claimed_at TEXT,
+            finished_at TEXT,
+            error TEXT,
+            release TEXT,
+            commit_sha TEXT
+        )"""
+    )

@@ -114,7 +114,7 @@ def test_markdown_and_workbook(repo, tmp_path):
     assert "Materi A" in text and "Materi B" not in text and "Materi C" not in text
     assert "Build: BERHASIL" in text and "Tautan internal rusak: 0" in text
     book = load_workbook(xlsx)
-    assert book.sheetnames == ["Ringkasan", "Halaman", "Materi", "Sosialisasi", "Build"]
+    assert book.sheetnames == ["Ringkasan", "Halaman", "Penerbitan", "Materi", "Sosialisasi", "Build"]
     summary = {row[0]: row[1] for row in book["Ringkasan"].iter_rows(values_only=True)}
     assert summary["Halaman ditambah"] == 1 and summary["Halaman dihapus"] == 1
     assert summary["Materi disetujui"] == 1 and summary["Sesi tatap muka terlaksana"] == 1

@@ -82,6 +82,16 @@ ACTIONS = {
         Action("kesiapan_lihat", "melihat kesiapan peluncuran", ("admin", "kadis")),
         Action("email_tertunda", "melihat e-mail yang belum terkirim ke warga", ("admin", "operator")),
         Action("hari_libur_ubah", "mengubah daftar hari libur dan cuti bersama", ("admin",)),
+        # The web team (SOP Pengelolaan Website; materials: SOP Sosialisasi melalui Media Cetak,
+        # step 5). The steps of a change (portal.domain.site_changes.STEPS) take their roles here.
+        Action("situs_lihat", "melihat perubahan dan riwayat situs", ("web", "kadis")),
+        Action("situs_ubah", "menulis dan mengubah isi situs", ("web",)),
+        Action("situs_ajukan", "mengajukan perubahan situs untuk ditinjau", ("web",)),
+        Action("situs_tinjau", "meninjau perubahan situs", ("web",)),
+        Action("situs_setujui", "menyetujui materi sosialisasi", ("kadis",)),
+        Action("situs_terbitkan", "menerbitkan perubahan situs", ("web",)),
+        Action("situs_kembalikan", "mengembalikan perubahan situs dengan catatan", ("web", "kadis")),
+        Action("situs_batalkan", "membatalkan perubahan situs", ("web",)),
     )
 }
 

@@ -31,6 +31,7 @@ ROLES = {
     "pejabat": "Pejabat penanggap",
     "admin": "Administrator",
     "data": "Petugas data kependudukan",
+    "web": "Tim Pengelola Website",
 }
 
 # OWASP ASVS 5.0 V6.2: at least 12 characters, at least 64 allowed (hashing cost bounds the

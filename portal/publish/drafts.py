@@ -7,6 +7,13 @@ Rules (the web team's guide, docs/panduan-tim-web.md, explains them in Indonesia
   `sosialisasi/materi/` except its index) is public only when it has both `disetujui_oleh`
   (a non-empty name) and `tanggal_disetujui` (a date).
 - Any key named `date` or starting with `tanggal` must be a date (YYYY-MM-DD).
+- Approval keys are written by the system, never typed: when the sources are a git repository
+  (or the caller passes the ledger), a hand-written page's approval counts only when its
+  `persetujuan` key is the hash of its body (`body_hash`) and that hash was recorded as approved
+  in the repository's history (a `Persetujuan: <hash>` trailer, written by the portal when it
+  publishes an approved change; `approved_hashes`). Approval keys that fail this are removed
+  from the staged copy before anything is generated (`verify_approvals`), so the page, its PDF
+  and its entry in the materials list all treat it as unapproved.
 
 A page that is not public is left out of the public build, with its nav entry and any file
 beside it with the same name (its PDF, its SVG). In a preview build it stays, with a "DRAF"
@@ -19,7 +26,9 @@ pipeline (portal.publish.site) builds from, so every engine gets the same set of
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
+import subprocess
 from pathlib import Path, PurePosixPath
 
 import yaml
@@ -41,15 +50,77 @@ FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTA
 DATE_HINT = "tulis tanggal dalam bentuk TTTT-BB-HH, misalnya 2026-03-15"
 
 
+APPROVAL_KEYS = ("disetujui_oleh", "tanggal_disetujui", "persetujuan")
+LEDGER_TRAILER = "Persetujuan"
+_TRAILER = re.compile(rf"^{LEDGER_TRAILER}: ([0-9a-f]{{64}})\s*$", re.MULTILINE)
+
+
+def split(text: str) -> tuple[str, str]:
+    """(front matter block with its '---' lines, body); ('', text) when there is none."""
+    match = FRONT_MATTER.match(text)
+    return (text[:match.end()], text[match.end():]) if match else ("", text)
+
+
+def body_hash(body: str) -> str:
+    """The hash that an approval records: the exact text approved, line endings and the blank
+    lines around it aside."""
+    return hashlib.sha256(body.replace("\r\n", "\n").strip().encode("utf-8")).hexdigest()
+
+
+def approved_hashes(repo: str | Path, rev: str = "HEAD") -> set[str] | None:
+    """Every body hash recorded as approved in the history of `repo` up to `rev`; None when
+    `repo` is not a git repository (a copy of the sources: approvals are then not verified)."""
+    repo = Path(repo)
+    try:
+        top = subprocess.run(["git", "-C", str(repo), "rev-parse", "--show-toplevel"],
+                             capture_output=True, text=True, timeout=60)
+    except OSError:
+        return None
+    if top.returncode != 0 or Path(top.stdout.strip()).resolve() != repo.resolve():
+        return None
+    log = subprocess.run(["git", "-C", str(repo), "log", "--format=%B", rev, "--"],
+                         capture_output=True, text=True, timeout=120)
+    return set(_TRAILER.findall(log.stdout)) if log.returncode == 0 else set()
+
+
+def verify_approvals(docs_dir: str | Path, approvals: set[str]) -> list[str]:
+    """Remove from each page under docs_dir (a staged copy) the approval keys that the system did
+    not write: a `persetujuan` hash missing, not matching the body, or not in `approvals`.
+    Returns the pages whose keys were removed."""
+    docs_dir = Path(docs_dir)
+    refused = []
+    for relative in pages(docs_dir):
+        path = docs_dir / relative
+        text = path.read_text(encoding="utf-8-sig")
+        head, body = split(text)
+        if not head:
+            continue
+        keys = re.findall(r"^([A-Za-z_]+)\s*:", head, re.MULTILINE)
+        if not set(keys) & set(APPROVAL_KEYS):
+            continue
+        recorded = re.search(r"^persetujuan\s*:\s*['\"]?([0-9a-f]{64})['\"]?\s*$", head, re.MULTILINE)
+        digest = body_hash(body)
+        if recorded and recorded.group(1) == digest and digest in approvals:
+            continue
+        kept = [line for line in head.split("\n")
+                if not re.match(rf"^({'|'.join(APPROVAL_KEYS)})\s*:", line)]
+        path.write_text("\n".join(kept) + body, encoding="utf-8")
+        refused.append(relative)
+    return refused
+
+
 def read_front_matter(path: str | Path, display: str | None = None) -> tuple[dict, dict[str, int]]:
     """The page's front matter and, for each key, its line number in the file.
 
     Raises DataError naming the file and line when the front matter is not valid YAML or
     breaks one of the rules above."""
     path = Path(path)
-    display = display or str(path)
-    text = path.read_text(encoding="utf-8-sig")
-    match = FRONT_MATTER.match(text)
+    return parse_front_matter(path.read_text(encoding="utf-8-sig"), display or str(path))
+
+
+def parse_front_matter(text: str, display: str) -> tuple[dict, dict[str, int]]:
+    """read_front_matter for a text that is not (yet) a file."""
+    match = FRONT_MATTER.match(text.lstrip("\ufeff"))
     if not match:
         if text.startswith("---"):
             raise DataError(display, "baris 1", "front matter dibuka dengan '---' tetapi tidak ditutup "

@@ -124,8 +124,10 @@ class Staged:
 
 
 def stage(folder: Path, *, root: Path = ROOT, preview: bool = False, cache_dir: Path | None = None,
-          config_file: str = "mkdocs.yml") -> Staged:
-    """Steps 1-4 into `folder`: sources copied, generated, gated, configured."""
+          config_file: str = "mkdocs.yml", approvals: set[str] | None = None) -> Staged:
+    """Steps 1-4 into `folder`: sources copied, generated, gated, configured. `approvals` is the
+    ledger of approved body hashes (drafts.approved_hashes); None reads it from `root` when that
+    is a git repository."""
     folder, root = Path(folder), Path(root)
     config = read_config(root / config_file)
     content = root / config.get("docs_dir", "docs")
@@ -144,6 +146,11 @@ def stage(folder: Path, *, root: Path = ROOT, preview: bool = False, cache_dir: 
     config["site_dir"] = STAGED_SITE
     config.pop("hooks", None)
     write_config(config, folder / "mkdocs.yml")  # the generators read site_url from it
+
+    if approvals is None:
+        approvals = drafts.approved_hashes(root)
+    if approvals is not None:  # before the generators, so that materials' PDFs and lists agree
+        drafts.verify_approvals(docs, approvals)
 
     cache = Path(cache_dir) if cache_dir else root / CACHE
     cache.mkdir(parents=True, exist_ok=True)
@@ -237,7 +244,8 @@ def _swap(built: Path, out: Path) -> None:
 
 def build(engine: str = "mkdocs", out: str | Path | None = None, *, preview: bool = False,
           root: str | Path = ROOT, cache_dir: str | Path | None = None, check: bool = True,
-          budget: int = checker.BUDGET_BYTES, keep: str | Path | None = None) -> Result:
+          budget: int = checker.BUDGET_BYTES, keep: str | Path | None = None,
+          approvals: set[str] | None = None) -> Result:
     """Build the site with `engine` into `out` (default: the project's site/). Returns a Result;
     on any error `out` is left as it was. `keep` names a folder for the staged build (kept for
     inspection) instead of a temporary one."""
@@ -256,7 +264,7 @@ def build(engine: str = "mkdocs", out: str | Path | None = None, *, preview: boo
     try:
         started = time.perf_counter()
         try:
-            staged = stage(folder, root=root, preview=preview, cache_dir=cache_dir)
+            staged = stage(folder, root=root, preview=preview, cache_dir=cache_dir, approvals=approvals)
         except DataError as exc:  # named as the web team knows the file: content/...
             result.errors.append(f"Galat data: {exc}".replace(f"{folder / STAGED_DOCS}/", "content/"))
             return result

@@ -38,6 +38,7 @@ class Report:
     build_message: str = ""
     broken_links: list[tuple[str, str]] = field(default_factory=list)
     page_count: int = 0
+    publications: list[dict] = field(default_factory=list)  # from the portal: who, what, reviewed, approved
 
 
 # ------------------------------------------------------------------ page changes
@@ -85,6 +86,37 @@ def page_changes(root: Path, start: datetime.date, end: datetime.date) -> tuple[
         by_kind = sections.setdefault(_section(path), {k: [] for k, _ in CHANGE_KINDS})
         by_kind[kind].append(path)
     return sections, commits
+
+
+# ------------------------------------------------------------------ publications from the portal
+
+_TRAILERS = {"Ditulis-oleh": "penulis", "Ditinjau-oleh": "peninjau", "Disetujui-oleh": "penyetuju"}
+
+
+def publications(root: Path, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Every publication made from the portal in the period (a commit with a `Perubahan-situs:`
+    trailer, written by portal.domain.site_changes): when, what, written, reviewed and approved by."""
+    until = end + datetime.timedelta(days=1)
+    sep, rec = "\x1f", "\x1e"
+    log = subprocess.run(["git", "log", f"--format=%aI{sep}%an{sep}%s{sep}%b{rec}",
+                          f"--since={start.isoformat()}T00:00:00", f"--until={until.isoformat()}T00:00:00"],
+                         cwd=root, capture_output=True, text=True)
+    if log.returncode != 0:
+        return []
+    out = []
+    for record in log.stdout.split(rec):
+        record = record.strip("\n")
+        if not record or "Perubahan-situs:" not in record:
+            continue
+        when, author, subject, body = record.split(sep, 3)
+        item = {"tanggal": datetime.date.fromisoformat(when[:10]), "perubahan": subject, "penulis": author,
+                "peninjau": "-", "penyetuju": "-"}
+        for line in body.splitlines():
+            key, _, value = line.partition(": ")
+            if key in _TRAILERS:
+                item[_TRAILERS[key]] = value.strip()
+        out.append(item)
+    return sorted(out, key=lambda i: i["tanggal"])
 
 
 # ------------------------------------------------------------------ materials and sessions
@@ -164,6 +196,7 @@ def collect(root: Path, start: datetime.date, end: datetime.date, build: bool = 
     content_dir = root / "content"
     report = Report(start, end)
     report.pages, report.commits = page_changes(root, start, end)
+    report.publications = publications(root, start, end)
     report.materials = approved_materials(content_dir, start, end)
     report.sessions = sessions_held(content_dir, start, end)
     if build:
@@ -193,6 +226,11 @@ def to_markdown(r: Report) -> str:
                     out.append(f"- {label}: `{path}`")
     else:
         out.append("Tidak ada halaman yang berubah dalam periode ini.")
+    if r.publications:
+        out += ["", "Diterbitkan dari portal (siapa menulis, meninjau dan menyetujui):", "",
+                "| Tanggal | Perubahan | Ditulis oleh | Ditinjau oleh | Disetujui oleh |", "|---|---|---|---|---|"]
+        out += [f"| {_d(i['tanggal'])} | {i['perubahan']} | {i['penulis']} | {i['peninjau']} | {i['penyetuju']} |"
+                for i in r.publications]
     out += ["", "## 2. Materi sosialisasi yang disetujui", ""]
     if r.materials:
         out += ["| Tanggal disetujui | Judul | Disetujui oleh |", "|---|---|---|"]
@@ -256,6 +294,8 @@ def to_xlsx(r: Report, path: Path) -> None:
 
     table("Halaman", ["Bagian", "Perubahan", "Halaman"],
           [(s, label, p) for s, kinds in r.pages.items() for code, label in CHANGE_KINDS for p in kinds[code]])
+    table("Penerbitan", ["Tanggal", "Perubahan", "Ditulis oleh", "Ditinjau oleh", "Disetujui oleh"],
+          [(i["tanggal"], i["perubahan"], i["penulis"], i["peninjau"], i["penyetuju"]) for i in r.publications])
     table("Materi", ["Tanggal disetujui", "Judul", "Disetujui oleh", "Halaman"],
           [(m["tanggal_disetujui"], m["judul"], m["disetujui_oleh"], m["halaman"]) for m in r.materials])
     table("Sosialisasi", ["Tanggal", "Tempat", "Topik", "Audiens", "Peserta", "Laporan"],

@@ -103,6 +103,8 @@ def init_app(app) -> None:
     from . import maklumat, readiness
     app.register_blueprint(maklumat.bp)  # /pengaduan/staf/maklumat
     app.register_blueprint(readiness.bp)  # /pengaduan/staf/kesiapan, /pengaduan/staf/hari-libur
+    from . import site_editor
+    app.register_blueprint(site_editor.bp)  # /pengaduan/staf/situs/ (the web team)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):

@@ -77,7 +77,7 @@ def requires(action: str):
 
 # Where a member of staff lands: the first of these pages their roles may open.
 HOME = (("lihat_pengaduan", "staff.index"), ("data_kependudukan", "population.index"),
-        ("kelola_akun", "admin.index"))
+        ("kelola_akun", "admin.index"), ("situs_lihat", "site_editor.index"))
 
 
 def home_endpoint(roles) -> str:

@@ -1,0 +1,186 @@
+"""The web team's changes in the domain: the workflow table, the approval keys only the system
+writes, concurrent saves, and the publishing job (commit, build, atomic switch)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from portal.db import prepare
+from portal.domain import site_changes as sc
+from portal.domain.content_store import Repo
+from portal.publish import deploy_job, drafts
+from tests.editor_helpers import content_repo, now, team
+
+WEB = frozenset({"web"})
+KADIS = frozenset({"kadis"})
+
+MATERIAL = """---
+title: Materi uji cetak
+audiens: Warga desa
+topik: KIA
+status: terbit
+---
+
+# Materi uji cetak
+
+Kartu Identitas Anak untuk anak di bawah 17 tahun.
+"""
+
+
+@pytest.fixture
+def env(tmp_path):
+    db = prepare(str(tmp_path / "portal.db"))
+    repo = content_repo(tmp_path / "repo")
+    yield {"db": db, "repo": repo, "ids": team(db), "tmp": tmp_path}
+    db.close()
+
+
+def _run_job(env):
+    site = env["tmp"] / "site"
+    return deploy_job.run_one(env["db"], repo_path=env["repo"].path, site_dir=site,
+                              releases=env["tmp"] / "site-releases", cache_dir=env["tmp"] / "cache", now=now)
+
+
+def test_typed_approval_keys_are_refused_and_system_ones_kept(env, tmp_path):
+    repo = env["repo"]
+    typed = MATERIAL.replace("status: terbit\n", "status: terbit\ndisetujui_oleh: Kepala Dinas\n"
+                                                 "tanggal_disetujui: 2026-11-01\n")
+    approved, digest = sc.with_approval(MATERIAL, "Bapak Kadis Uji (kadis)", now().date())
+    docs = tmp_path / "docs"
+    (docs / "sosialisasi/materi").mkdir(parents=True)
+    (docs / "sosialisasi/materi/diketik.md").write_text(typed)
+    (docs / "sosialisasi/materi/sistem.md").write_text(approved)
+    ledger = drafts.approved_hashes(repo.path)
+    assert digest not in ledger
+    assert drafts.verify_approvals(docs, ledger | {digest}) == ["sosialisasi/materi/diketik.md"]
+    meta, _ = drafts.read_front_matter(docs / "sosialisasi/materi/diketik.md")
+    assert not drafts.is_public("sosialisasi/materi/diketik.md", meta)
+    meta, _ = drafts.read_front_matter(docs / "sosialisasi/materi/sistem.md")
+    assert drafts.is_public("sosialisasi/materi/sistem.md", meta)
+    # The text changed after approval: the hash no longer matches, the approval is dropped.
+    changed = (docs / "sosialisasi/materi/sistem.md").read_text().replace("17 tahun", "18 tahun")
+    (docs / "sosialisasi/materi/sistem.md").write_text(changed)
+    assert drafts.verify_approvals(docs, ledger | {digest}) == ["sosialisasi/materi/sistem.md"]
+
+
+def test_workflow_refusals(env):
+    db, ids = env["db"], env["ids"]
+    change_id = sc.create(db, kind="materi", path="content/sosialisasi/materi/uji.md", title="Materi uji",
+                          text=MATERIAL, base_blob=None, actor_id=ids["web1"], now=now())
+    with pytest.raises(sc.StepNotAllowed):
+        sc.take_step(db, change_id, "ajukan", actor_id=ids["operator"], roles={"operator"}, now=now())
+    sc.take_step(db, change_id, "ajukan", actor_id=ids["web1"], roles=WEB, now=now())
+    with pytest.raises(sc.StepNotAllowed, match="anggota tim lain"):
+        sc.take_step(db, change_id, "tinjau", actor_id=ids["web1"], roles=WEB, now=now())
+    sc.take_step(db, change_id, "tinjau", actor_id=ids["web2"], roles=WEB, now=now())
+    with pytest.raises(sc.StepNotAllowed, match="disetujui Kepala Dinas"):
+        sc.take_step(db, change_id, "terbitkan", actor_id=ids["web2"], roles=WEB, now=now())
+    with pytest.raises(sc.BadInput):
+        sc.take_step(db, change_id, "kembalikan", actor_id=ids["kadis"], roles=KADIS, now=now())
+    change = sc.take_step(db, change_id, "setujui", actor_id=ids["kadis"], roles=KADIS, now=now(),
+                          approver_name="Bapak Kadis Uji (kadis)")
+    head, body = drafts.split(change.text)
+    assert "disetujui_oleh: \"Bapak Kadis Uji (kadis)\"" in head
+    assert f"persetujuan: {drafts.body_hash(body)}" in head
+    assert [e["step"] for e in sc.events(db, change_id)] == ["buat", "ajukan", "tinjau", "setujui"]
+
+
+def test_second_save_is_refused_and_both_texts_kept(env):
+    db, ids = env["db"], env["ids"]
+    change_id = sc.create(db, kind="halaman", path="content/tentang/kontak.md", title="Kontak",
+                          text="# Kontak\n\nAwal\n", base_blob=env["repo"].blob_id("content/tentang/kontak.md"),
+                          actor_id=ids["web1"], now=now())
+    version = sc.get(db, change_id).version
+    sc.save(db, change_id, text="# Kontak\n\nTeks Wulan\n", title="Kontak", version=version,
+            actor_id=ids["web1"], roles=WEB, now=now())
+    with pytest.raises(sc.Conflict) as refused:
+        sc.save(db, change_id, text="# Kontak\n\nTeks Bagus\n", title="Kontak", version=version,
+                actor_id=ids["web2"], roles=WEB, now=now())
+    assert "TIDAK hilang" in str(refused.value)
+    assert "Teks Wulan" in sc.get(db, change_id).text
+    assert "Teks Bagus" in sc.get(db, refused.value.change_id).text
+
+
+def test_publish_commits_builds_and_switches_a_failed_build_changes_nothing(env):
+    db, ids, repo = env["db"], env["ids"], env["repo"]
+    start = repo.head()
+    site = env["tmp"] / "site"
+
+    def through(change_id, publisher="web2"):
+        sc.take_step(db, change_id, "ajukan", actor_id=ids["web1"], roles=WEB, now=now())
+        sc.take_step(db, change_id, "tinjau", actor_id=ids[publisher], roles=WEB, now=now())
+        change = sc.get(db, change_id)
+        if change.needs_approval:
+            sc.take_step(db, change_id, "setujui", actor_id=ids["kadis"], roles=KADIS, now=now(),
+                         approver_name="Bapak Kadis Uji (kadis)")
+        sc.take_step(db, change_id, "terbitkan", actor_id=ids[publisher], roles=WEB, now=now(),
+                     current_blob=repo.blob_id)
+        return _run_job(env)
+
+    good = sc.create(db, kind="materi", path="content/sosialisasi/materi/uji.md", title="Materi uji",
+                     text=MATERIAL, base_blob=None, actor_id=ids["web1"], now=now())
+    summary = through(good)
+    assert "terbit" in summary, summary
+    assert site.is_symlink()
+    assert (site / "sosialisasi/materi/uji/index.html").is_file()
+    assert (site / "sosialisasi/materi/uji.pdf").is_file()
+    live = site.resolve()
+    log = repo.log()
+    assert log[0].author == "Wulan Tim Web" and "Disetujui-oleh: Bapak Kadis Uji (kadis)" in log[0].body
+    assert sc.get(db, good).state == "terbit"
+
+    broken = sc.create(db, kind="halaman", path="content/tentang/kontak.md", title="Kontak",
+                       text=repo.read("content/tentang/kontak.md"), base_blob=repo.blob_id("content/tentang/kontak.md"),
+                       actor_id=ids["web1"], now=now())
+    # A link that was checked at saving time, to a page that another change then removed
+    # (here: written straight into the change, as the form would have it before the removal).
+    text = sc.get(db, broken).text + "\nLihat [jadwal lama](../jadwal-lama.md).\n"
+    db["site_changes"].update(broken, {"text": text})
+    head_before = repo.head()
+    summary = through(broken)
+    change = sc.get(db, broken)
+    assert change.state == "gagal"
+    assert "content/tentang/kontak.md baris" in change.error and "tidak ada" in change.error
+    assert site.resolve() == live and repo.head() == head_before
+    assert repo.head() != start
+
+
+def test_website_report_names_who_wrote_reviewed_and_approved(env):
+    from portal.publish import website_report
+    db, ids, repo = env["db"], env["ids"], env["repo"]
+    change_id = sc.create(db, kind="materi", path="content/sosialisasi/materi/laporan.md", title="Materi laporan",
+                          text=MATERIAL, base_blob=None, actor_id=ids["web1"], now=now())
+    sc.take_step(db, change_id, "ajukan", actor_id=ids["web1"], roles=WEB, now=now())
+    sc.take_step(db, change_id, "tinjau", actor_id=ids["web2"], roles=WEB, now=now())
+    sc.take_step(db, change_id, "setujui", actor_id=ids["kadis"], roles=KADIS, now=now(),
+                 approver_name="Bapak Kadis Uji (kadis)")
+    change = sc.get(db, change_id)
+    commit = repo.prepare_commit(deploy_job.files_for(db, change, repo), author="Wulan Tim Web",
+                                 email="wulan@contoh.id", message=sc.commit_message(db, change))
+    repo.advance(commit, repo.head())
+    report = website_report.collect(repo.path, now().date(), now().date(), build=False)
+    assert report.publications == [{"tanggal": now().date(),
+                                    "perubahan": "Terbitkan content/sosialisasi/materi/laporan.md: Materi laporan",
+                                    "penulis": "Wulan Tim Web (web1)", "peninjau": "Bagus Tim Web (web2)",
+                                    "penyetuju": "Bapak Kadis Uji (kadis)"}]
+    assert "| Wulan Tim Web (web1) | Bagus Tim Web (web2) | Bapak Kadis Uji (kadis) |" in website_report.to_markdown(report)
+
+
+def test_invalid_schedule_data_fails_the_build_with_file_and_line_and_changes_nothing(env):
+    db, ids, repo = env["db"], env["ids"], env["repo"]
+    text = repo.read(sc.SCHEDULE).replace('desa: "35.03.01.2001"', 'desa: "35.03.08.2011"', 1)
+    change_id = sc.create(db, kind="jadwal", path=sc.SCHEDULE, title="Jadwal", text=text,
+                          base_blob=repo.blob_id(sc.SCHEDULE), actor_id=ids["web1"], now=now())
+    sc.take_step(db, change_id, "ajukan", actor_id=ids["web1"], roles=WEB, now=now())
+    sc.take_step(db, change_id, "tinjau", actor_id=ids["web2"], roles=WEB, now=now())
+    sc.take_step(db, change_id, "terbitkan", actor_id=ids["web2"], roles=WEB, now=now(), current_blob=repo.blob_id)
+    head = repo.head()
+    _run_job(env)
+    change = sc.get(db, change_id)
+    assert change.state == "gagal"
+    assert "content/data/sosialisasi/jadwal.yml" in change.error and "baris" in change.error
+    assert repo.head() == head and not (env["tmp"] / "site").exists()

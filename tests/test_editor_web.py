@@ -1,0 +1,207 @@
+"""The Situs area without JavaScript (Flask's test client): forms, preview, bad input, Word,
+images, the schedule and office forms, the menu, and a refusal for every action by role."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from docx import Document
+from docx.shared import Inches
+
+from portal import create_app
+from portal.domain import site_changes as sc
+from tests import conftest
+from tests.editor_helpers import PASSWORD, content_repo, team
+
+LOGIN = "/pengaduan/staf/masuk"
+BASE = "/pengaduan/staf/situs"
+
+
+@pytest.fixture
+def repo(tmp_path):
+    return content_repo(tmp_path / "repo")
+
+
+@pytest.fixture
+def app(tmp_path, smtp, repo):
+    config = conftest.test_config(tmp_path / "data", smtp.port)
+    config |= {"CONTENT_REPO": str(repo.path), "CONTENT_DIR": str(repo.path / "content"),
+               "SITE_DIR": str(tmp_path / "site")}
+    return create_app(config)
+
+
+@pytest.fixture
+def ids(db):
+    return team(db)
+
+
+def token(client, page=BASE + "/"):
+    html = client.get(page).get_data(as_text=True)
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+
+
+def login(client, username):
+    html = client.get(LOGIN).get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    return client.post(LOGIN, data={"username": username, "password": PASSWORD, "csrf_token": csrf})
+
+
+def post(client, path, data, page=BASE + "/"):
+    return client.post(path, data={**data, "csrf_token": token(client, page)}, content_type="multipart/form-data")
+
+
+def news(**extra):
+    return {"jenis": "berita", "judul": "Pelayanan keliling Desember", "tanggal": "2026-12-01",
+            "isi": "# Pelayanan keliling Desember\n\nPetugas datang ke [kecamatan](../../layanan/index.md).\n", **extra}
+
+
+def docx_bytes(with_alt=True) -> bytes:
+    document = Document()
+    document.add_heading("Rekam KTP-el di sekolah", level=1)
+    document.add_paragraph("Petugas merekam data pelajar kelas XII.")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Sekolah", "Tanggal"
+    table.cell(1, 0).text, table.cell(1, 1).text = "SMAN 1 Trenggalek", "3 Desember"
+    picture = io.BytesIO(conftest.photo_bytes("PNG"))
+    document.add_picture(picture, width=Inches(1))
+    if with_alt:
+        document.inline_shapes[0]._inline.docPr.set("descr", "Pelajar antre di meja perekaman")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_web_member_writes_news_without_javascript_and_the_site_is_untouched(client, ids, repo, db):
+    head = repo.head()
+    login(client, "web1")
+    response = client.get(BASE + "/baru?jenis=berita")
+    assert response.status_code == 200 and 'name="isi"' in response.get_data(as_text=True)
+    preview = post(client, BASE + "/pratinjau", news())
+    assert preview.status_code == 200
+    page = preview.get_data(as_text=True)
+    assert "<h1" in page and "Pelayanan keliling Desember" in page and "PRATINJAU" in page
+    saved = post(client, BASE + "/simpan", news())
+    assert saved.status_code == 302
+    change = sc.list_changes(db, open_only=True)[0]
+    assert change.path == "content/berita/posts/pelayanan-keliling-desember.md" and change.state == "draf"
+    assert "date: 2026-12-01" in change.text
+    assert repo.head() == head and repo.read(change.path) is None
+
+
+@pytest.mark.parametrize("data, message", [
+    (news(nama="../../mkdocs"), "tidak boleh berisi"),
+    (news(nama="Berita Saya"), "huruf kecil"),
+    ({"jenis": "halaman", "judul": "SOP", "nama": "sop/index", "isi": "# SOP\n"}, "dibuat otomatis"),
+    ({"jenis": "halaman", "judul": "Portal", "nama": "pengaduan/lacak", "isi": "# x\n"}, "dipakai oleh portal"),
+    (news(tanggal="01-12-2026"), "TTTT-BB-HH"),
+    (news(isi="# Judul\n\nLihat [jadwal](../../tidak-ada.md).\n"), "baris"),
+    (news(isi="# Judul\n\n![](../../assets/sosialisasi/2026-03-besuki-1.svg)\n"), "teks pengganti"),
+])
+def test_bad_input_is_refused_in_indonesian_and_changes_nothing(client, ids, db, data, message):
+    login(client, "web1")
+    before = conftest.table_counts(db)
+    response = post(client, BASE + "/simpan", data)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True), re.sub(r"\s+", " ", response.get_data(as_text=True))[1200:2400]
+    assert conftest.table_counts(db) == before
+
+
+def test_word_import_keeps_heading_table_and_image(client, ids, db):
+    login(client, "web1")
+    response = post(client, BASE + "/impor-word", {"jenis": "berita", "judul": "Rekam KTP-el di sekolah",
+                                                   "tanggal": "2026-12-03",
+                                                   "berkas": (io.BytesIO(docx_bytes()), "berita.docx")},
+                    page=BASE + "/impor-word")
+    assert response.status_code == 302
+    change = sc.list_changes(db, open_only=True)[0]
+    assert "# Rekam KTP-el di sekolah" in change.text
+    assert "| SMAN 1 Trenggalek | 3 Desember |" in change.text
+    assert "![Pelajar antre di meja perekaman](../../assets/gambar/" in change.text
+    files = sc.files_of(db, change.id)
+    assert len(files) == 1 and files[0]["alt"] == "Pelajar antre di meja perekaman"
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("surat.docx", b"%PDF-1.4 bukan word %%EOF", "bukan dokumen Word"),
+    ("lama.docx", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "Word lama"),
+])
+def test_a_docx_that_is_not_word_is_refused(client, ids, db, name, data, message):
+    login(client, "web1")
+    before = conftest.table_counts(db)
+    response = post(client, BASE + "/impor-word", {"jenis": "berita", "judul": "X", "berkas": (io.BytesIO(data), name)},
+                    page=BASE + "/impor-word")
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert conftest.table_counts(db) == before
+
+
+def test_a_50_mb_upload_is_refused_and_changes_nothing(client, ids, db):
+    login(client, "web1")
+    before = conftest.table_counts(db)
+    response = post(client, BASE + "/impor-word", {"jenis": "berita", "judul": "Besar",
+                                                   "berkas": (io.BytesIO(b"0" * (50 * 1024 * 1024)), "besar.docx")},
+                    page=BASE + "/impor-word")
+    assert response.status_code == 413
+    assert "melebihi batas ukuran" in response.get_data(as_text=True)
+    assert conftest.table_counts(db) == before
+
+
+def test_image_needs_alt_text_and_is_re_encoded(client, ids, db):
+    login(client, "web1")
+    post(client, BASE + "/simpan", news())
+    change = sc.list_changes(db, open_only=True)[0]
+    page = f"{BASE}/perubahan/{change.id}"
+    refused = post(client, f"{page}/gambar", {"version": change.version, "alt": " ",
+                                              "gambar": (io.BytesIO(conftest.photo_bytes()), "foto.jpg")}, page=page)
+    assert "wajib diisi" in client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert sc.files_of(db, change.id) == []
+    post(client, f"{page}/gambar", {"version": change.version, "alt": "Petugas di balai desa",
+                                    "gambar": (io.BytesIO(conftest.photo_bytes()), "foto.jpg")}, page=page)
+    data = list(sc.file_data(db, change.id).values())
+    assert len(data) == 1 and b"KameraRahasia" not in data[0]
+    assert "![Petugas di balai desa](../../assets/gambar/" in sc.get(db, change.id).text
+
+
+def test_schedule_and_office_forms_keep_the_files_comments(client, ids, db, repo):
+    login(client, "web1")
+    bad = post(client, BASE + "/jadwal", {"tanggal": "2026-12-10", "mulai": "9.00", "selesai": "11:00",
+                                          "tempat": "Balai Desa", "kecamatan": "35.03.01", "audiens": "Warga",
+                                          "topik": "KIA"}, page=BASE + "/jadwal")
+    assert bad.status_code == 400 and "JJ:MM" in bad.get_data(as_text=True)
+    post(client, BASE + "/jadwal", {"tanggal": "2026-12-10", "mulai": "09:00", "selesai": "11:00",
+                                    "tempat": "Balai Desa Uji", "kecamatan": "35.03.01", "audiens": "Warga",
+                                    "topik": "KIA"}, page=BASE + "/jadwal")
+    change = sc.open_for(db, sc.SCHEDULE)
+    assert "Balai Desa Uji" in change.text and "# Jadwal dan laporan sosialisasi tatap muka" in change.text
+    office = {"nama": "Dinas Kependudukan dan Pencatatan Sipil", "pemerintah": "Pemerintah Kabupaten Trenggalek",
+              "alamat": "Jl. Uji 1, Trenggalek", "telepon": "(0355) 791234", "whatsapp": "081234567890",
+              "email": "dispendukcapil@contoh.id", "jam_layanan": "Senin-Jumat 08.00-15.00", "kota": "Trenggalek",
+              "kepala_dinas_nama": "Dr. Uji", "kepala_dinas_nip": "197201161993031006",
+              "kepala_dinas_pangkat": "Pembina (IV/a)"}
+    refused = post(client, BASE + "/kantor", {**office, "kepala_dinas_nip": "123"}, page=BASE + "/kantor")
+    assert refused.status_code == 400 and "18 angka" in refused.get_data(as_text=True)
+    post(client, BASE + "/kantor", office, page=BASE + "/kantor")
+    change = sc.open_for(db, sc.OFFICE)
+    assert "Jl. Uji 1" in change.text and "# The office: letterhead" in change.text
+
+
+def test_menu_change_is_a_draft_operation(client, ids, db):
+    login(client, "web1")
+    response = post(client, BASE + "/menu", {"op": "naik", "page": "tentang/kontak.md"}, page=BASE + "/menu")
+    assert response.status_code == 302
+    change = sc.list_changes(db, open_only=True)[0]
+    assert change.kind == "menu" and change.menu_op == {"op": "naik", "page": "tentang/kontak.md", "title": "",
+                                                        "section": None}
+    refused = post(client, BASE + "/menu", {"op": "tambah", "page": "tidak/ada.md", "judul": "X"}, page=BASE + "/menu")
+    assert refused.status_code == 400 and "tidak ada" in refused.get_data(as_text=True)
+
+
+# Refusals by role for every page and step of the area are generated from the policy table by
+# tests/test_policy.py (rows situs_*); this checks that each step reads its row.
+
+def test_each_step_takes_its_roles_from_the_policy_table():
+    from portal.domain import policy
+    for step in sc.STEPS.values():
+        if step.action != sc.SYSTEM:
+            assert step.roles == policy.ACTIONS[step.action].roles
