@@ -3,7 +3,6 @@ content repository for a new installation."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo

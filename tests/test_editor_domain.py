@@ -3,15 +3,11 @@ writes, concurrent saves, and the publishing job (commit, build, atomic switch).
 
 from __future__ import annotations
 
-import os
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from portal.db import prepare
 from portal.domain import site_changes as sc
-from portal.domain.content_store import Repo
 from portal.publish import deploy_job, drafts
 from tests.editor_helpers import content_repo, now, team
 

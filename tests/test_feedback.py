@@ -1,11 +1,10 @@
 """The citizen rates the reply (SKM elements, 1-4) and can say the problem is not solved."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 
-from portal.domain import handling
 from conftest import login
 from test_case_web import act, form_for
 from conftest import VALID

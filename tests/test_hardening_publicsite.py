@@ -15,11 +15,7 @@ import gzip
 import importlib.util
 import io
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -36,7 +32,7 @@ import site_helpers
 from conftest import ROOT, VALID, LiveServer
 from portal import create_app
 from portal.db import connect
-from portal.domain import catalog as catalog_module, complaints, handling, publication, users
+from portal.domain import catalog as catalog_module, complaints, handling, publication, rendering, users
 from portal.domain.calendar import Calendar
 from conftest import PASSWORD, login, token
 
@@ -248,7 +244,7 @@ def test_reply_keeps_exactly_the_staff_formatting(site, published):
     for path in item_pages(site):
         html = path.read_text(encoding="utf-8")
         reply = items[path.parent.name]["tanggapan"]
-        assert handling.render_reply(reply) in html  # the same function as the staff pages
+        assert rendering.render_reply(reply) in html  # the same function as the staff pages
         block = section(article(path), "Tanggapan Dispendukcapil")
         tags = {el.tag for top in block for el in top.iter()}
         assert {"strong", "ul", "li"} <= tags  # the staff's formatting is kept ...

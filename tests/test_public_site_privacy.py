@@ -14,7 +14,6 @@ import pytest
 
 from conftest import VALID
 from site_helpers import build, copy_sources
-from portal.db import connect
 from portal.domain import catalog as catalog_module, complaints, handling, publication, tracking, users
 from portal.domain.calendar import Calendar
 

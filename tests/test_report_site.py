@@ -13,7 +13,7 @@ import shutil
 import threading
 import urllib.error
 import urllib.request
-from datetime import date, datetime
+from datetime import datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest

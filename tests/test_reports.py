@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from conftest import ROOT, VALID

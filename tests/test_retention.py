@@ -9,7 +9,6 @@ from conftest import VALID, photo_bytes
 from portal.domain import retention
 from portal.publish import complaints_list
 from conftest import login
-from test_case_web import act, form_for
 from test_publication import answered
 
 

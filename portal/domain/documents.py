@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from . import readiness, record, tracking
 from .catalog import Office
-from .handling import render_reply
+from .rendering import render_reply
 
 KINDS = {"nota-dinas": "Nota Dinas", "lembar-disposisi": "Lembar Disposisi", "surat-tanggapan": "Surat Tanggapan"}
 

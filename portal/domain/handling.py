@@ -19,7 +19,6 @@ from ..db import write_transaction
 from . import deadlines, messages, outbox, record, tracking, users, workflow
 from .catalog import Catalog
 from .complaints import events_of, get as get_complaint
-from .rendering import render_reply  # noqa: F401  (the staff pages and documents ask for it here)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import re
 import textwrap
 from pathlib import Path
 
-from ..domain.sop import Langkah, Sop, load_all, load_one, parse_waktu  # noqa: F401  (re-exported)
+from ..domain.sop import Langkah, Sop, load_all, load_one  # noqa: F401  (re-exported)
 
 __all__ = ["generate", "load_all", "load_one", "Sop", "render_page", "render_index", "render_svg",
            "render_svg_narrow"]

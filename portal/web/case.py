@@ -17,7 +17,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user
 
-from ..domain import (audit, deadlines, documents, handling, inbox, policy, record, regions, tracking, users,
+from ..domain import (audit, deadlines, documents, handling, inbox, policy, record, regions, rendering, tracking, users,
                       workflow)
 from ..domain import nik as nik_rules
 from . import calendar, catalog, get_db, now, params
@@ -104,7 +104,7 @@ def case_context(complaint: dict) -> dict:
     approved = (text(approved["body"]), approved["nomor_surat"]) if approved else None
     for d in drafts:
         d["body"] = text(d["body"])
-        d["html"] = handling.render_reply(d["body"])
+        d["html"] = rendering.render_reply(d["body"])
         d["approved"], d["returned"] = d["review"] == record.KONSEP_APPROVED, d["review"] == record.KONSEP_RETURNED
     open_draft = file.open_draft
     assignee = file.assignee_id
@@ -141,7 +141,7 @@ def case_context(complaint: dict) -> dict:
         channel=catalog().channels.get(complaint["channel"], complaint["channel"]),
         reasons=workflow.NOT_FIT_REASONS, sifat=SIFAT, delivery_means=handling.DELIVERY_MEANS,
         default_batas=default_batas, approved=approved,
-        reply_html=handling.render_reply(approved[0] if approved else ""),
+        reply_html=rendering.render_reply(approved[0] if approved else ""),
         audit_rows=audit.for_complaint(db, cid), access_lines=_access_lines(db, cid), roles=users.ROLES,
         received_at=datetime.fromisoformat(complaint["received_at"]),
         rating=rating,

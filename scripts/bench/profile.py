@@ -167,7 +167,7 @@ def main() -> int:
     print(f"  import (checks + store)   {imported['import_s']:8.2f} s  ({imported['import_s'] / imported['reports'] * 1000:.0f} ms a report)")
     if imported.get("publish_s") is not None:
         print(f"  publish to content/data   {imported['publish_s']:8.2f} s")
-    print(f"Builds (python -m portal.publish site), baseline measured in this run:")
+    print("Builds (python -m portal.publish site), baseline measured in this run:")
     print(f"  baseline, no profile      {base:8.2f} s  {base_pages} pages  1.00×")
     print(f"  with profile, cold (PDF)  {cold:8.2f} s  {pages} pages  {cold / base:.2f}×")
     print(f"  with profile, warm        {warm:8.2f} s  {pages} pages  {warm / base:.2f}×")
