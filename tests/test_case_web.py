@@ -14,7 +14,6 @@ STAFF_STEPS = [s for s in workflow.STEPS.values() if set(s.roles) - {workflow.CI
 ACTIONS = [(s.code, s) for s in STAFF_STEPS] + [(edit, workflow.STEPS[step]) for edit, step in workflow.EDITS.items()]
 
 
-@pytest.fixture
 def first_nota_dinas() -> str:
     return catalog_module.load(ROOT / "content").office.nomor_nota_dinas.format(seq=1, year=date.today().year)
 

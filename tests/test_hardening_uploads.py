@@ -10,8 +10,6 @@ import io
 import re
 import sqlite3
 import struct
-import subprocess
-import sys
 import zlib
 from html import unescape
 from pathlib import Path
@@ -22,7 +20,7 @@ from pypdf import PdfWriter
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject,
                            TextStringObject)
 
-from conftest import ROOT, VALID, LiveServer
+from conftest import VALID, LiveServer
 from portal.domain import uploads
 from test_faults import Browser
 
@@ -408,16 +406,3 @@ def test_ordinary_pdf_is_kept_byte_for_byte(server, build):
     data = pdf_bytes(build)
     (stored,) = accepted(server, [("surat.pdf", data)])
     assert stored.read_bytes() == data
-
-
-# ---------------------------------------------------------------- the memory benchmark runs
-
-def test_upload_memory_benchmark_runs_and_prints_its_table():
-    """Smoke size only: the benchmark's figures are read by people, never asserted here."""
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench" / "uploads.py"), "--smoke"],
-                            capture_output=True, text=True, timeout=300, cwd=ROOT)
-    print(result.stdout)
-    assert result.returncode == 0, result.stderr
-    assert "peak/base" in result.stdout
-    for scenario in ("small photo", "largest PNGs", "largest JPEGs", "7000 px PNG"):
-        assert re.search(rf"^{scenario} +2 ", result.stdout, re.M), scenario
