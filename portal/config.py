@@ -22,7 +22,7 @@ SETTINGS = (
     Setting("SECRET_KEY", None, "Signs sessions and CSRF tokens; generated into DATA_DIR/secret_key (mode 0600) "
             "when absent. Never in a backup: a restored portal keeps or makes its own, and sessions end."),
     Setting("BASE_URL", "http://127.0.0.1:8000", "Public address of the site, used in links inside e-mail."),
-    Setting("SITE_DIR", str(REPO_ROOT / "site"), "The built static site served at / (output of mkdocs build)."),
+    Setting("SITE_DIR", str(REPO_ROOT / "site"), "The built static site served at / (output of `python -m portal.publish site`)."),
     Setting("CONTENT_REPO", str(REPO_ROOT), "The git repository the web team's changes are committed to and the site "
             "is published from (content/, mkdocs.yml, overrides/); its working tree's content/ is CONTENT_DIR."),
     Setting("SITE_RELEASES_DIR", None, "Where each publication is built (one folder per release) before SITE_DIR, a "

@@ -97,8 +97,8 @@ class Server:
 
     def start(self) -> None:
         py = sys.executable
-        subprocess.run([py, "-m", "mkdocs", "build", "--strict", "--site-dir", str(self.workdir / "site")],
-                       cwd=ROOT, env=self.env, check=True, capture_output=True)
+        subprocess.run([py, "-m", "portal.publish", "site", "--out", str(self.workdir / "site")],
+                       cwd=ROOT, env=self.env, check=True, capture_output=True)  # the one publishing pipeline
         subprocess.run([py, "-m", "flask", "--app", "portal", "migrate"], cwd=ROOT, env=self.env, check=True,
                        capture_output=True)
         self.log = open(self.workdir / "server.log", "w")
