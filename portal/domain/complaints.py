@@ -303,7 +303,8 @@ def public_view(db, complaint: dict, *, catalog: Catalog, calendar: Calendar) ->
     for e in events:
         entry = _public_entry(e)
         # Steps that read the same to a citizen (a draft saved twice, a second disposisi) show once.
-        if entry is not None and not (timeline and (timeline[-1].text, timeline[-1].detail) == (entry.text, entry.detail)):
+        repeated = timeline and (timeline[-1].text, timeline[-1].detail) == (entry.text, entry.detail) if entry else False
+        if entry is not None and not repeated:
             timeline.append(entry)
     state = workflow.STATES[complaint["state"]]
     holder = " atau ".join("Anda" if r == workflow.CITIZEN else users.ROLES[r]

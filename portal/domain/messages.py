@@ -178,7 +178,8 @@ def whatsapp_link(phone: str, code: str, text: str, nomor: str, base_url: str) -
     if number is None:
         return None
     message = (f"Tanggapan atas pengaduan Anda (kode {code})\nNomor surat: {nomor}\n\n{reply_text(text)}\n\n"
-               + _track_hint(code, base_url).strip() + "\n\nDinas Kependudukan dan Pencatatan Sipil Kabupaten Trenggalek")
+               + _track_hint(code, base_url).strip()
+               + "\n\nDinas Kependudukan dan Pencatatan Sipil Kabupaten Trenggalek")
     return f"https://wa.me/{number}?text={quote(message, safe='')}"
 
 

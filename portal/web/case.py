@@ -146,7 +146,8 @@ def case_context(complaint: dict) -> dict:
         # the approved reply and the tracking address written, the operator presses send.
         whatsapp_url=messages.whatsapp_link(complaint["phone"], tracking.display(complaint["tracking_code"]),
                                             approved[0], approved[1], current_app.config["BASE_URL"])
-        if approved and identity and complaint["channel"] in messages.WHATSAPP_CHANNELS and complaint["phone"] else None,
+        if approved and identity and complaint["channel"] in messages.WHATSAPP_CHANNELS and complaint["phone"]
+        else None,
         sent_now=now().strftime("%Y-%m-%dT%H:%M"),
         audit_rows=audit.for_complaint(db, cid), access_lines=_access_lines(db, cid), roles=users.ROLES,
         received_at=datetime.fromisoformat(complaint["received_at"]),
