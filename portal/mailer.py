@@ -10,7 +10,8 @@ mail = Mail()
 
 
 def transport(queued: QueuedMail) -> None:
-    message = Message(subject=queued.subject, recipients=[queued.recipient], body=queued.body)
+    message = Message(subject=queued.subject, recipients=[queued.recipient], body=queued.body,
+                      html=queued.html)
     # Flask-Mail writes msgId as the one Message-ID header; giving it again in extra_headers
     # would add a second one. The fixed id is what makes a repeat recognisable.
     message.msgId = queued.message_id

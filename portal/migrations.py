@@ -575,3 +575,10 @@ def m005_editor(db):
             commit_sha TEXT
         )"""
     )
+
+
+@migrations()
+def m005_tracking(db):
+    # An HTML alternative for messages whose text has formatting (the reply: lists, bold), so a
+    # mail program shows it formatted while the plain-text part stays readable.
+    db.execute("ALTER TABLE outbox ADD COLUMN html TEXT")

@@ -267,7 +267,8 @@ def test_markup_in_an_accepted_complaint_is_text_on_the_tracking_page(client, cs
         "SELECT name, body, tracking_code FROM complaints").fetchone()
     assert (stored_name, stored_body) == (data["name"], data["body"])
     page = client.post("/pengaduan/lacak", data={
-        "code": tracking.display(code), "csrf_token": csrf("/pengaduan/lacak")}).get_data(as_text=True)
+        "code": tracking.display(code), "csrf_token": csrf("/pengaduan/lacak")},
+        follow_redirects=True).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "<b>tebal</b>" not in page
     assert "<dd>Siti &lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;tebal&lt;/b&gt;</dd>" in page

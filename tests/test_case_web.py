@@ -77,8 +77,8 @@ def test_four_accounts_take_a_complaint_through_seven_steps(client, db, staff, c
     login(client, "operator")
     assert act(client, ref, "kirim", {}).status_code == 303
     assert state(db, cid) == "selesai"
-    page = client.post("/pengaduan/lacak", data={"code": code, "csrf_token": token(client, "/pengaduan/lacak")}
-                       ).get_data(as_text=True)
+    page = client.post("/pengaduan/lacak", data={"code": code, "csrf_token": token(client, "/pengaduan/lacak")},
+                       follow_redirects=True).get_data(as_text=True)
     assert "Sudah ditanggapi" in page
     assert "ambil di kantor kecamatan" in page
     assert db.execute("SELECT count(*) FROM konsep").fetchone()[0] == 2

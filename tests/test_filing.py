@@ -64,7 +64,8 @@ def test_tracking_shows_timeline_and_masked_nik(client, csrf, db):
     post(client, csrf)
     code = tracking.display(db.execute("SELECT tracking_code FROM complaints").fetchone()[0])
     page = client.post("/pengaduan/lacak", data={"code": code.lower().replace("-", " "),
-                                                 "csrf_token": csrf("/pengaduan/lacak")}).get_data(as_text=True)
+                                                 "csrf_token": csrf("/pengaduan/lacak")},
+                       follow_redirects=True).get_data(as_text=True)
     assert "Pengaduan diterima" in page
     assert "Sedang ditelaah" in page
     assert "3503••••••••0001" in page

@@ -29,7 +29,8 @@ def operator(db):
 
 
 def track_page(client, csrf, code):
-    return client.post("/pengaduan/lacak", data={"code": code, "csrf_token": csrf("/pengaduan/lacak")})
+    return client.post("/pengaduan/lacak", data={"code": code, "csrf_token": csrf("/pengaduan/lacak")},
+                       follow_redirects=True)
 
 
 def test_request_and_answer_information(client, csrf, db, filed):
@@ -44,7 +45,7 @@ def test_request_and_answer_information(client, csrf, db, filed):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = client.post("/pengaduan/lacak/informasi", content_type="multipart/form-data", data={
         "csrf_token": token, "code": code, "body": "Foto KK terlampir.",
-        "files": [(io.BytesIO(photo_bytes("PNG")), "kk.png")]})
+        "files": [(io.BytesIO(photo_bytes("PNG")), "kk.png")]}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Informasi tambahan Anda telah kami terima." in page

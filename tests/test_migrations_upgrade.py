@@ -139,7 +139,8 @@ def test_the_portal_serves_an_upgraded_database(tmp_path, request):
     client = request.getfixturevalue("client")  # the app starts on the first-release database
     csrf = request.getfixturevalue("csrf")
     html = client.post("/pengaduan/lacak", data={"code": tracking.display(made["codes"][0]),
-                                                  "csrf_token": csrf("/pengaduan/lacak")}).get_data(as_text=True)
+                                                  "csrf_token": csrf("/pengaduan/lacak")},
+                       follow_redirects=True).get_data(as_text=True)
     assert "Pengaduan diterima" in html
     db = request.getfixturevalue("db")
     assert [r[0] for r in db.execute("SELECT rowid FROM search WHERE search MATCH 'antrean'")] == [3]

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..db import write_transaction
-from . import deadlines, emails, messages, nik as nik_rules, outbox, regions, storage, tracking, uploads, workflow
+from . import (deadlines, emails, messages, nik as nik_rules, outbox, regions, rendering, storage, tracking,
+               uploads, users, workflow)
 from .calendar import Calendar, Deadline
 from .catalog import Catalog
 
@@ -292,12 +293,22 @@ class PublicView:
     attachments: int
     reply: str | None = None
     rating_token: str | None = None  # set when the citizen may rate the reply
+    reply_html: str | None = None  # the reply as staff and the letter show it (rendering.render_reply)
+    holder: str | None = None  # who has the complaint now, as a role ("Kepala Dinas"); None when closed
 
 
 def public_view(db, complaint: dict, *, catalog: Catalog, calendar: Calendar) -> PublicView:
     events = events_of(db, complaint["id"])
-    timeline = [entry for e in events if (entry := _public_entry(e)) is not None]
+    timeline: list[TimelineEntry] = []
+    for e in events:
+        entry = _public_entry(e)
+        # Steps that read the same to a citizen (a draft saved twice, a second disposisi) show once.
+        repeated = timeline and (timeline[-1].text, timeline[-1].detail) == (entry.text, entry.detail) if entry else False
+        if entry is not None and not repeated:
+            timeline.append(entry)
     state = workflow.STATES[complaint["state"]]
+    holder = " atau ".join("Anda" if r == workflow.CITIZEN else users.ROLES[r]
+                           for r in workflow.holders(complaint["state"])) or None
     received_at = datetime.fromisoformat(complaint["received_at"])
     clock = deadlines.answer_clock(complaint, events, catalog=catalog, calendar=calendar)
     due = clock.deadline if state.kind == "open" else None
@@ -314,22 +325,20 @@ def public_view(db, complaint: dict, *, catalog: Catalog, calendar: Calendar) ->
         region=f"{desa.nama if desa else complaint['desa']}, Kecamatan {kecamatan.nama if kecamatan else ''}",
         body=complaint["body"], name=complaint["name"],
         nik_masked=nik_rules.mask(complaint["nik"]) if complaint["nik"] else None,
-        timeline=timeline, due=due, attachments=attachments, reply=reply,
+        timeline=timeline, due=due, attachments=attachments, reply=reply, holder=holder,
+        reply_html=rendering.render_reply(reply) if reply else None,
     )
 
 
 def _public_entry(event: dict) -> TimelineEntry | None:
     at = datetime.fromisoformat(event["at"])
-    if event["kind"] == "diterima":
-        return TimelineEntry(at, "Pengaduan diterima", f"Melalui {event['note']}." if event["note"] else None)
+    text = workflow.PUBLIC_HISTORY.get(event["kind"])
+    if text is None:
+        return None
+    if event["kind"] == workflow.REGISTERED:
+        return TimelineEntry(at, text, f"Melalui {event['note']}." if event["note"] else None)
     if event["kind"] == "minta_informasi":
-        return TimelineEntry(at, "Petugas meminta informasi tambahan", event["note"])
-    if event["kind"] == "tambah_informasi":
-        return TimelineEntry(at, "Anda menambahkan informasi")
-    if event["kind"] == "kirim":
-        return TimelineEntry(at, "Tanggapan resmi dikirim kepada Anda")
-    if event["to_state"] and event["to_state"] != event["from_state"]:
-        state = workflow.STATES[event["to_state"]]
-        detail = event["note"] if state.kind == "closed" else None
-        return TimelineEntry(at, state.public, detail)
-    return None
+        return TimelineEntry(at, text, event["note"])
+    # The reason a complaint was closed is written for the citizen; other notes are internal.
+    closes = event["to_state"] and workflow.STATES[event["to_state"]].closed and event["kind"] != "kirim"
+    return TimelineEntry(at, text, event["note"] if closes else None)

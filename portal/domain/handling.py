@@ -72,11 +72,13 @@ def transition(db, complaint_id: int, step_code: str, actor: Actor, now: datetim
     return complaint
 
 
-def _notify(db, complaint: dict, now: datetime, base_url: str, subject_body: tuple[str, str]) -> None:
+def _notify(db, complaint: dict, now: datetime, base_url: str, message: tuple[str, ...]) -> None:
+    """Queue (subject, text) or (subject, text, html) for the citizen, if they gave an e-mail address."""
     if complaint["email"]:
-        subject, body = subject_body
+        subject, body, *html = message
         outbox.enqueue(db, recipient=complaint["email"], subject=subject, body=body, now=now,
-                       complaint_id=complaint["id"], domain=messages.mail_domain(base_url))
+                       complaint_id=complaint["id"], domain=messages.mail_domain(base_url),
+                       html=html[0] if html else None)
 
 
 # ---------------------------------------------------------------- step 2: telaah

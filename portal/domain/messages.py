@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from html import escape
+from html.parser import HTMLParser
+from urllib.parse import quote
 
 from .calendar import Deadline, format_tanggal
+from .rendering import render_reply
 
 SIGNATURE = (
     "Hormat kami,\n"
@@ -67,11 +71,116 @@ def withdrawn(code: str) -> tuple[str, str]:
             "Anda dianggap dicabut. Anda dapat menyampaikan pengaduan baru kapan saja.\n\n" + SIGNATURE)
 
 
-def reply(code: str, text: str, nomor: str, base_url: str, rating_url: str) -> tuple[str, str]:
-    return (f"Tanggapan atas pengaduan Anda (kode {code})",
-            f"Nomor surat: {nomor}\n\n{text}\n\n" + _track_hint(code, base_url) +
-            "Mohon nilai tanggapan kami, dan beri tahu kami bila masalah Anda belum selesai:\n"
-            f"{rating_url}\n\n" + SIGNATURE)
+class _PlainText(HTMLParser):
+    """The reply's HTML (render_reply's short allow-list) as text a person reads in any mail
+    program or chat: bullets and numbers for lists, no Markdown marks, links as "text (address)"."""
+
+    BLOCKS = {"p", "ul", "ol", "blockquote", "h3", "h4"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.lists: list[list] = []  # per open list: [kind, next number]
+        self.quote = 0
+        self.href: str | None = None
+
+    def _break(self, blank: bool) -> None:
+        text = "".join(self.out).rstrip(" ")
+        want = "\n\n" if blank else "\n"
+        if text and not text.endswith(want):
+            text = text.rstrip("\n") + want
+        self.out = [text]
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self._break(blank=not self.lists)
+            if tag in ("ul", "ol"):
+                self.lists.append([tag, 1])
+            elif tag == "blockquote":
+                self.quote += 1
+        elif tag == "li":
+            self._break(blank=False)
+            kind = self.lists[-1] if self.lists else ["ul", 1]
+            bullet = "\u2022 " if kind[0] == "ul" else f"{kind[1]}. "
+            kind[1] += 1
+            self.out.append("   " * (len(self.lists) - 1) + bullet)
+        elif tag == "br":
+            self.out.append("\n")
+        elif tag == "a":
+            self.href = dict(attrs).get("href")
+
+    def handle_endtag(self, tag):
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        elif tag == "blockquote":
+            self.quote = max(0, self.quote - 1)
+        elif tag == "a" and self.href:
+            self.out.append(f" ({self.href.removeprefix('mailto:')})")
+            self.href = None
+        if tag in self.BLOCKS:
+            self._break(blank=not self.lists)
+
+    def handle_data(self, data):
+        text = re.sub(r"\s+", " ", data)
+        at_line_start = not "".join(self.out) or "".join(self.out).endswith("\n")
+        if at_line_start and not text.strip():
+            return  # the newlines markdown puts between tags
+        if self.quote and at_line_start:
+            text = "> " + text.lstrip()
+        self.out.append(text)
+
+
+def reply_text(markdown: str) -> str:
+    """A reply as plain text: rendered by the one rule (render_reply), then read as a person would."""
+    parser = _PlainText()
+    parser.feed(render_reply(markdown))
+    parser.close()
+    lines = [line.strip() if not line.lstrip().startswith(("\u2022", "> ")) and not re.match(r"\s*\d+\. ", line)
+             else line.rstrip() for line in "".join(parser.out).split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def reply(code: str, text: str, nomor: str, base_url: str, rating_url: str) -> tuple[str, str, str]:
+    """Subject, plain text and HTML alternative of the reply e-mail."""
+    track = f"{base_url.rstrip('/')}/pengaduan/lacak"
+    plain = (f"Nomor surat: {nomor}\n\n{reply_text(text)}\n\n" + _track_hint(code, base_url) +
+             "Mohon nilai tanggapan kami, dan beri tahu kami bila masalah Anda belum selesai:\n"
+             f"{rating_url}\n\n" + SIGNATURE)
+    signature = "".join(f"<p>{escape(block).replace(chr(10), '<br>')}</p>" for block in SIGNATURE.split("\n\n"))
+    html = (f'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"></head><body>'
+            f"<p>Nomor surat: {escape(nomor)}</p>{render_reply(text)}"
+            f'<p>Perkembangan pengaduan dapat dilihat di <a href="{escape(track)}">{escape(track)}</a> '
+            f"dengan kode pelacakan {escape(code)}.</p>"
+            f"<p>Mohon nilai tanggapan kami, dan beri tahu kami bila masalah Anda belum selesai: "
+            f'<a href="{escape(rating_url)}">{escape(rating_url)}</a></p>{signature}</body></html>')
+    return f"Tanggapan atas pengaduan Anda (kode {code})", plain, html
+
+
+# Complaints that came in by these channels are answered by WhatsApp (the citizen gave a phone number).
+WHATSAPP_CHANNELS = ("whatsapp", "telepon")
+
+
+def whatsapp_number(phone: str) -> str | None:
+    """An Indonesian number in the international form wa.me expects (62..., digits only), or None
+    when what was written is not a number we can message."""
+    digits = re.sub(r"\D", "", phone or "")
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    elif digits.startswith("8"):
+        digits = "62" + digits
+    return digits if re.fullmatch(r"62\d{8,13}", digits) else None
+
+
+def whatsapp_link(phone: str, code: str, text: str, nomor: str, base_url: str) -> str | None:
+    """A wa.me link that opens a chat with the citizen, the approved reply (as plain text) and the
+    tracking address already written; the operator only presses send."""
+    number = whatsapp_number(phone)
+    if number is None:
+        return None
+    message = (f"Tanggapan atas pengaduan Anda (kode {code})\nNomor surat: {nomor}\n\n{reply_text(text)}\n\n"
+               + _track_hint(code, base_url).strip()
+               + "\n\nDinas Kependudukan dan Pencatatan Sipil Kabupaten Trenggalek")
+    return f"https://wa.me/{number}?text={quote(message, safe='')}"
 
 
 def reopened(code: str, note: str, base_url: str) -> tuple[str, str]:

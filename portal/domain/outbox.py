@@ -41,10 +41,11 @@ class Mail:
     subject: str
     body: str
     message_id: str
+    html: str | None = None  # an HTML alternative of `body`, when the text has formatting
 
 
 def enqueue(db, *, recipient: str, subject: str, body: str, now: datetime,
-            complaint_id: int | None = None, domain: str = "localhost") -> int:
+            complaint_id: int | None = None, domain: str = "localhost", html: str | None = None) -> int:
     """Queue one message. Call inside the transaction of the change that causes it."""
     return db["outbox"].insert(
         {
@@ -53,6 +54,7 @@ def enqueue(db, *, recipient: str, subject: str, body: str, now: datetime,
             "recipient": recipient,
             "subject": subject,
             "body": body,
+            "html": html,
             "message_id": f"<{secrets.token_hex(16)}@{domain}>",
             "status": "pending",
             "attempts": 0,
@@ -65,7 +67,7 @@ def _claim(db, now: datetime) -> Mail | None:
     stale = _ts(now - STALE_CLAIM)
     with write_transaction(db):
         row = db.execute(
-            """SELECT id, recipient, subject, body, message_id FROM outbox
+            """SELECT id, recipient, subject, body, message_id, html FROM outbox
                WHERE (status = 'pending' AND next_attempt_at <= ?)
                   OR (status = 'sending' AND claimed_at <= ?)
                ORDER BY next_attempt_at, id LIMIT 1""",

@@ -147,6 +147,27 @@ HISTORY = {
     "tetap_selesai": "memutuskan pengaduan tetap selesai",
 }
 
+# The same events in the citizen's words, for the tracking page: what happened, never the office's
+# step names. One entry per event kind; an event kind missing here is not shown to the citizen.
+PUBLIC_HISTORY = {
+    REGISTERED: "Pengaduan diterima",
+    "telaah_layak": "Pengaduan Anda sudah diperiksa dan akan ditindaklanjuti",
+    "telaah_tidak_layak": "Pengaduan Anda sudah diperiksa dan tidak dapat ditindaklanjuti",
+    "minta_informasi": "Petugas meminta informasi tambahan dari Anda",
+    "tambah_informasi": "Anda menambahkan informasi",
+    "dicabut": "Pengaduan dianggap dicabut karena informasi tambahan tidak kami terima sampai batas waktu",
+    "nota_dinas": "Pengaduan Anda dilaporkan kepada Kepala Dinas",
+    "disposisi": "Kepala Dinas menugaskan pejabat yang berwenang untuk menyiapkan tanggapan",
+    "disposisi_ulang": "Kepala Dinas menugaskan pejabat lain yang berwenang untuk menyiapkan tanggapan",
+    "ajukan_konsep": "Tanggapan sudah disusun dan diajukan kepada Kepala Dinas untuk disetujui",
+    "kembalikan": "Kepala Dinas meminta tanggapan disempurnakan",
+    "setujui": "Kepala Dinas menyetujui tanggapan",
+    "kirim": "Tanggapan resmi dikirim kepada Anda",
+    "tidak_selesai": "Anda menyatakan masalah belum selesai",
+    "buka_kembali": "Pengaduan Anda dibuka kembali untuk ditangani ulang",
+    "tetap_selesai": "Pengaduan dinyatakan tetap selesai setelah ditinjau ulang",
+}
+
 # Who acts for CITIZEN and SYSTEM, as a person reads it.
 ACTOR_LABELS = {CITIZEN: "Pengadu", SYSTEM: "Sistem"}
 
@@ -214,6 +235,18 @@ def available(state: str, roles: set[str] | frozenset[str], *, actor_id=None, as
 def owners(state: str) -> set[str]:
     """The roles whose move it is: what fills each role's inbox."""
     return {r for s in STEPS.values() if state in s.from_states for r in s.roles} - {CITIZEN, SYSTEM}
+
+
+def holders(state: str) -> tuple[str, ...]:
+    """Who has the complaint now, as the citizen is told it: the owning roles in SOP order
+    (operator, kabid, kadis, pejabat), or CITIZEN while the office waits for them; () when closed."""
+    if STATES[state].closed:
+        return ()
+    roles = {r for s in STEPS.values() if state in s.from_states for r in s.roles} - {SYSTEM}
+    if CITIZEN in roles and STATES[state].paused:
+        return (CITIZEN,)
+    order = ("operator", "kabid", "kadis", "pejabat")
+    return tuple(r for r in order if r in roles)
 
 
 def is_open(state: str) -> bool:

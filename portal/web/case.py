@@ -17,8 +17,8 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user
 
-from ..domain import (audit, deadlines, documents, handling, inbox, policy, record, regions, rendering, tracking, users,
-                      workflow)
+from ..domain import (audit, deadlines, documents, handling, inbox, messages, policy, record, regions, rendering,
+                      tracking, users, workflow)
 from ..domain import nik as nik_rules
 from . import calendar, catalog, get_db, now, params
 from .auth import requires
@@ -142,6 +142,13 @@ def case_context(complaint: dict) -> dict:
         reasons=workflow.NOT_FIT_REASONS, sifat=SIFAT, delivery_means=handling.DELIVERY_MEANS,
         default_batas=default_batas, approved=approved,
         reply_html=rendering.render_reply(approved[0] if approved else ""),
+        # A complaint that came by WhatsApp or phone is answered by WhatsApp: the chat opens with
+        # the approved reply and the tracking address written, the operator presses send.
+        whatsapp_url=messages.whatsapp_link(complaint["phone"], tracking.display(complaint["tracking_code"]),
+                                            approved[0], approved[1], current_app.config["BASE_URL"])
+        if approved and identity and complaint["channel"] in messages.WHATSAPP_CHANNELS and complaint["phone"]
+        else None,
+        sent_now=now().strftime("%Y-%m-%dT%H:%M"),
         audit_rows=audit.for_complaint(db, cid), access_lines=_access_lines(db, cid), roles=users.ROLES,
         received_at=datetime.fromisoformat(complaint["received_at"]),
         rating=rating,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
@@ -98,18 +98,44 @@ def confirmation():
     return render_template("public/confirmation.html", filed=filed, due=date.fromisoformat(filed["due"]))
 
 
+@bp.route("/terkirim/bukti")
+def receipt():
+    """A receipt to print or save as PDF: for the many citizens without e-mail, the one record
+    of their code. Read from the session, like the confirmation, so the code is in no URL."""
+    filed = session.get("filed")
+    complaint = complaints.find_by_code(get_db(), filed["code"]) if filed else None
+    if complaint is None:
+        return redirect(url_for("public.track"))
+    return render_template("public/receipt.html", filed=filed, due=date.fromisoformat(filed["due"]),
+                           received_at=datetime.fromisoformat(complaint["received_at"]),
+                           track_url=current_app.config["BASE_URL"].rstrip("/") + url_for("public.track"))
+
+
 @bp.route("/lacak", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_TRACK"], methods=["POST"])
 def track():
     form = TrackForm()
-    view = message = None
-    status = 200
     if form.validate_on_submit():
         view, message = _look_up(form.code.data or "")
-        if view is None:
-            status = 404
-    return render_template("public/track.html", form=form, view=view, message=message,
-                           info_form=AddInformationForm(code=form.code.data)), status
+        if view is not None:
+            # Post/redirect/get: reloading the result does not send the form again, and the code
+            # stays out of the address bar, history and server logs.
+            session["tracked"] = view.tracking_code
+            return redirect(url_for("public.track_result"), 303)
+        return render_template("public/track.html", form=form, view=None, message=message,
+                               info_form=AddInformationForm()), 404
+    return render_template("public/track.html", form=form, view=None, message=None,
+                           info_form=AddInformationForm())
+
+
+@bp.route("/lacak/hasil")
+def track_result():
+    code = session.get("tracked")
+    view = _look_up(code)[0] if code else None
+    if view is None:
+        return redirect(url_for("public.track"))
+    return render_template("public/track.html", form=TrackForm(formdata=None), view=view, message=None,
+                           added=session.pop("added", False), info_form=AddInformationForm(code=code))
 
 
 def _look_up(typed: str):
@@ -158,9 +184,8 @@ def add_information():
         message = None if view.waiting_for_citizen else error
         return render_template("public/track.html", form=form, view=view, message=message,
                                info_form=info_form), 422
-    view, _ = _look_up(info_form.code.data)
-    return render_template("public/track.html", form=form, view=view, added=True,
-                           info_form=AddInformationForm(code=info_form.code.data))
+    session["tracked"], session["added"] = view.tracking_code, True
+    return redirect(url_for("public.track_result"), 303)
 
 
 @bp.route("/nilai/<token>", methods=["GET", "POST"])
