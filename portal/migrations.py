@@ -500,7 +500,7 @@ def m007_citizens(db):
 
 
 @migrations()
-def m005_editor(db):
+def m008_editor(db):
     # The web team's changes to the site (portal.domain.site_changes): the whole new text of one
     # file, kept until it is published; its images; every step taken (append-only); and the
     # publishing jobs, queued in the database so that they survive a restart.
@@ -578,7 +578,7 @@ def m005_editor(db):
 
 
 @migrations()
-def m005_tracking(db):
+def m009_tracking(db):
     # An HTML alternative for messages whose text has formatting (the reply: lists, bold), so a
     # mail program shows it formatted while the plain-text part stays readable.
     db.execute("ALTER TABLE outbox ADD COLUMN html TEXT")
