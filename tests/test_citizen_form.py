@@ -166,3 +166,81 @@ def test_production_refuses_to_start_without_a_public_address(tmp_path, smtp):
         create_app(settings)
     app = create_app({**settings, "BASE_URL": "https://dispendukcapil.trenggalekkab.go.id"})
     assert app.config["BASE_URL"] == "https://dispendukcapil.trenggalekkab.go.id"
+
+
+# ---------------------------------------------------------------- a photo kept across an error
+
+def _fill_all_but_body(page, photo: bytes):
+    page.get_by_label("Nama lengkap").fill("Sri Wahyuni")
+    page.get_by_label("Alamat e-mail").fill("sri@contoh.id")
+    page.get_by_label("Kategori").select_option(label="Akta Kelahiran")
+    page.get_by_label("Kecamatan").select_option(label="Trenggalek")
+    page.get_by_label("Desa/kelurahan").select_option(label="Ngares")
+    page.get_by_label("Lampiran (tidak wajib)").set_input_files(
+        {"name": "foto.jpg", "mimeType": "image/jpeg", "buffer": photo})
+    page.get_by_label("Saya menyetujui pemrosesan data pribadi").check()
+
+
+def _attachments_of(live_server, code: str) -> list[bytes]:
+    import sqlite3
+    with sqlite3.connect(live_server.data_dir / "portal.db") as db:
+        names = [r[0] for r in db.execute(
+            "SELECT a.stored_name FROM attachments a JOIN complaints c ON c.id = a.complaint_id "
+            "WHERE c.tracking_code = ?", [code.replace("-", "")])]
+    return [(live_server.data_dir / "uploads" / n).read_bytes() for n in names]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_photo_survives_a_validation_error(browser, live_server, javascript):
+    from conftest import photo_bytes
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(live_server.url + "/pengaduan/")
+    _fill_all_but_body(page, photo_bytes())
+    page.get_by_role("button", name="Kirim pengaduan").click()
+    expect(page.locator("#ringkasan-galat")).to_contain_text("Isi pengaduan")
+    expect(page.get_by_text("foto.jpg sudah terlampir")).to_be_visible()
+    page.get_by_label("Isi pengaduan", exact=True).fill("Akta kelahiran anak saya belum jadi sejak bulan lalu.")
+    page.get_by_label("Saya menyetujui pemrosesan data pribadi").check()
+    page.get_by_role("button", name="Kirim pengaduan").click()
+    expect(page.get_by_role("heading", name="Pengaduan Anda telah diterima")).to_be_visible()
+    code = page.locator("#kode-pelacakan").inner_text().strip()
+    (stored,) = _attachments_of(live_server, code)
+    assert stored[:3] == b"\xff\xd8\xff"  # the photo (cleaned of its location), not a lost one
+    assert list((live_server.data_dir / "uploads-sementara").iterdir()) == []
+    context.close()
+
+
+def test_held_photo_can_be_removed(page, live_server):
+    from conftest import photo_bytes
+    page.goto(live_server.url + "/pengaduan/")
+    _fill_all_but_body(page, photo_bytes())
+    page.get_by_role("button", name="Kirim pengaduan").click()
+    expect(page.get_by_text("foto.jpg sudah terlampir")).to_be_visible()
+    page.get_by_label("Hapus lampiran").check()
+    page.get_by_label("Isi pengaduan", exact=True).fill("Akta kelahiran anak saya belum jadi sejak bulan lalu.")
+    page.get_by_label("Saya menyetujui pemrosesan data pribadi").check()
+    page.get_by_role("button", name="Kirim pengaduan").click()
+    expect(page.get_by_role("heading", name="Pengaduan Anda telah diterima")).to_be_visible()
+    assert _attachments_of(live_server, page.locator("#kode-pelacakan").inner_text().strip()) == []
+
+
+def test_daily_job_removes_abandoned_held_attachments(tmp_path, smtp):
+    import os
+    import stat
+    from conftest import photo_bytes, portal_config
+    from portal import create_app
+    from portal.domain import uploads
+    app = create_app({**portal_config(tmp_path / "data", smtp.port), "DAILY_HOUR": 0})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["migrate"]).exit_code == 0
+    held_dir = app.config["HELD_UPLOAD_DIR"]
+    photo = uploads.clean(photo_bytes(), "foto.jpg", 5 * 1024 * 1024)
+    old, fresh = uploads.hold(held_dir, [photo]), uploads.hold(held_dir, [photo])
+    assert stat.S_IMODE(os.stat(os.path.join(held_dir, old, "0.jpg")).st_mode) == 0o600
+    two_days_ago = os.stat(os.path.join(held_dir, old)).st_mtime - 48 * 3600
+    os.utime(os.path.join(held_dir, old), (two_days_ago, two_days_ago))
+    result = runner.invoke(args=["daily"])
+    assert result.exit_code == 0, result.output
+    assert uploads.held(held_dir, old) == [] and not os.path.exists(os.path.join(held_dir, old))
+    assert uploads.held(held_dir, fresh) == [photo]
