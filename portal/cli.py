@@ -13,7 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import db as database
-from .domain import handling, outbox, reminders, users
+from .domain import handling, outbox, reminders, uploads, users
 from . import ops_cli, population_cli, reports_cli, site_cli
 from .mailer import mail, transport
 
@@ -173,7 +173,8 @@ def reminders_send_command():
 @click.option("--loop", is_flag=True, help="Stay running and do the daily jobs once each day after DAILY_HOUR.")
 @with_appcontext
 def daily_command(loop):
-    """The daily jobs: withdraw unanswered complaints, then queue the staff digests."""
+    """The daily jobs: withdraw unanswered complaints, erase expired personal data, remove attachments held
+    over 24 hours for a complaint form never sent, then queue the staff digests."""
     db = _job_db() if loop else _db()
     config = current_app.config
 
@@ -191,6 +192,8 @@ def daily_command(loop):
         closed = handling.withdraw_unanswered(db, moment, catalog=catalog, calendar=calendar, base_url=base_url)
         from .domain import retention
         retention.apply(db, moment, years=config["RETENTION_YEARS"], upload_dir=config["UPLOAD_DIR"])
+        # Attachments held for a form the citizen never sent again (uploads.hold).
+        uploads.remove_abandoned(config["HELD_UPLOAD_DIR"], moment)
         # The digests and the record of the day are one transaction: a repeated pass must not
         # queue a second digest.
         with database.write_transaction(db):

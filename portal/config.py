@@ -16,12 +16,16 @@ from .domain import private
 Setting = namedtuple("Setting", ("name", "default", "help"))
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Links in e-mail when no public address is set: right only for a portal tried out on this machine.
+LOCAL_BASE_URL = "http://127.0.0.1:8000"
 
 SETTINGS = (
     Setting("DATA_DIR", "instance", "Directory for the database, uploads and the secret key."),
     Setting("SECRET_KEY", None, "Signs sessions and CSRF tokens; generated into DATA_DIR/secret_key (mode 0600) "
             "when absent. Never in a backup: a restored portal keeps or makes its own, and sessions end."),
-    Setting("BASE_URL", "http://127.0.0.1:8000", "Public address of the site, used in links inside e-mail."),
+    Setting("BASE_URL", None, "Public address of the site (https://...), used in links inside e-mail. Required when "
+            "PRODUCTION is true (the portal refuses to start without it); elsewhere it defaults to "
+            "http://127.0.0.1:8000."),
     Setting("SITE_DIR", str(REPO_ROOT / "site"), "The built static site served at / (output of `python -m portal.publish site`)."),
     Setting("CONTENT_REPO", str(REPO_ROOT), "The git repository the web team's changes are committed to and the site "
             "is published from (content/, mkdocs.yml, overrides/); its working tree's content/ is CONTENT_DIR."),
@@ -111,6 +115,14 @@ def finalise(config: dict) -> None:
                 config[setting.name] = float(value)
             except (TypeError, ValueError):
                 raise ConfigError(f"PORTAL_{setting.name} must be a number of seconds, not {value!r}") from None
+    if not config.get("BASE_URL"):
+        if config.get("PRODUCTION"):
+            # Every e-mail to a citizen carries links (tracking, rating): a guessed address breaks them all.
+            raise ConfigError("PORTAL_BASE_URL must be set when PORTAL_PRODUCTION is true: it is the public "
+                              "address of the site (for example https://dispendukcapil.trenggalekkab.go.id), "
+                              "used in the links inside e-mail to citizens. Set it in the portal's environment "
+                              "file and start again.")
+        config["BASE_URL"] = LOCAL_BASE_URL
     data_dir = Path(config["DATA_DIR"])
     if not data_dir.is_absolute():
         data_dir = REPO_ROOT / data_dir
@@ -120,6 +132,8 @@ def finalise(config: dict) -> None:
     private.make_dir(data_dir / "uploads")
     config.setdefault("DATABASE", str(data_dir / "portal.db"))
     config["UPLOAD_DIR"] = str(data_dir / "uploads")
+    # Attachments held while a citizen corrects the form (uploads.hold); the daily job clears old ones.
+    config["HELD_UPLOAD_DIR"] = str(private.make_dir(data_dir / "uploads-sementara"))
     config["PUBLIC_DATA_DIR"] = config.get("PUBLIC_DATA_DIR") or str(Path(config["CONTENT_DIR"]) / "data" / "pengaduan")
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _stored_secret(data_dir / "secret_key")

@@ -179,7 +179,7 @@ def test_no_approval_without_the_date_it_was_set(portal_app, content):
 
 def test_production_refuses_to_publish_while_placeholders_remain(tmp_path, smtp, content):
     app = create_app({**conftest.portal_config(tmp_path / "data", smtp.port), "CONTENT_DIR": str(content),
-                      "PRODUCTION": True})
+                      "PRODUCTION": True, "BASE_URL": "https://dispendukcapil.contoh.id"})
     db, _ = staff(app, "kadis")
     client = app.test_client()
     login(client, "kadis")

@@ -117,7 +117,7 @@ def test_production_refuses_letters_while_the_office_data_has_placeholders(tmp_p
 
 def test_production_letter_download_names_the_placeholders(tmp_path, smtp, office_content):
     app = create_app({**conftest.portal_config(tmp_path / "data", smtp.port), "CONTENT_DIR": str(office_content),
-                      "PRODUCTION": True})
+                      "PRODUCTION": True, "BASE_URL": "https://dispendukcapil.contoh.id"})
     from portal.db import connect
     db = connect(app.config["DATABASE"])
     people = {name: handling.Actor(users.create_user(db, name, PASSWORD, display_name=name, roles=roles, now=td.NOW,

@@ -20,11 +20,14 @@ import ctypes
 import ctypes.util
 import hashlib
 import io
+import json
 import math
 import os
 import secrets
+import shutil
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -352,3 +355,77 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# ---------------------------------------------------------------- held across a validation error
+#
+# A citizen's accepted attachment is kept while they correct the form, so that they need not
+# choose the photo again (on a phone, often impossible without starting over). Held files live in
+# a folder of their own under the data directory, one subfolder per random token; the token is
+# kept only in the citizen's signed session, so nobody else can reuse or see the files. On the
+# successful submit they are read back and stored like any new upload (store/publish/discard),
+# then released; abandoned ones are removed by the daily job.
+
+HELD_MAX_AGE_HOURS = 24
+_TOKEN_LENGTH = 24  # characters of secrets.token_urlsafe(18)
+_INDEX = "berkas.json"
+
+
+def hold(held_dir: str | Path, files: list[CleanFile]) -> str:
+    """Keep the files under a new token and return it; nothing is kept if writing fails."""
+    token = secrets.token_urlsafe(18)
+    folder = private.make_dir(Path(held_dir) / token)
+    try:
+        index = []
+        for i, file in enumerate(files):
+            name = f"{i}.{file.extension}"
+            with private.open_new(folder / name) as fh:
+                fh.write(file.data)
+            index.append({"file": name, "mime": file.mime, "extension": file.extension,
+                          "original_name": file.original_name})
+        with private.open_new(folder / _INDEX) as fh:
+            fh.write(json.dumps(index).encode())
+    except BaseException:
+        release(held_dir, token)
+        raise
+    return token
+
+
+def held(held_dir: str | Path, token: str | None) -> list[CleanFile]:
+    """The files kept under the token; none when the token is unknown, malformed or expired."""
+    folder = _held_folder(held_dir, token)
+    if folder is None or not (folder / _INDEX).is_file():
+        return []
+    try:
+        index = json.loads((folder / _INDEX).read_text())
+        return [CleanFile((folder / item["file"]).read_bytes(), item["mime"], item["extension"],
+                          item["original_name"]) for item in index]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def release(held_dir: str | Path, token: str | None) -> None:
+    """Remove the files kept under the token (used, removed by the citizen, or abandoned)."""
+    folder = _held_folder(held_dir, token)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_abandoned(held_dir: str | Path, now: datetime, max_age_hours: int = HELD_MAX_AGE_HOURS) -> int:
+    """Remove held files older than max_age_hours; returns how many holdings were removed."""
+    root = Path(held_dir)
+    if not root.is_dir():
+        return 0
+    limit = now.timestamp() - max_age_hours * 3600
+    removed = 0
+    for folder in root.iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < limit:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _held_folder(held_dir: str | Path, token: str | None) -> Path | None:
+    if not token or len(token) != _TOKEN_LENGTH or not all(c.isalnum() or c in "-_" for c in token):
+        return None
+    return Path(held_dir) / token

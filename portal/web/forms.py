@@ -16,6 +16,16 @@ def _choices(placeholder: str, pairs) -> list[SelectChoice]:
 
 
 class ComplaintForm(FlaskForm):
+    # How the form marks what complaints.validate refuses to leave empty (the rule itself lives
+    # there; tests/test_citizen_form.py derives the required fields from it and checks these marks):
+    # True when always required, else the sentence saying when.
+    REQUIRED = {
+        "visibility": True, "category": True, "kecamatan": True, "desa": True, "body": True, "consent": True,
+        "name": "Wajib diisi, kecuali untuk pengaduan anonim.",
+        "email": "Wajib diisi e-mail atau nomor telepon (salah satu), kecuali untuk pengaduan anonim.",
+        "phone": "Wajib diisi nomor telepon atau e-mail (salah satu), kecuali untuk pengaduan anonim.",
+    }
+
     name = StringField("Nama lengkap")
     email = StringField("Alamat e-mail")
     phone = StringField("Nomor telepon/WhatsApp")

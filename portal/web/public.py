@@ -48,11 +48,47 @@ def _not_stored(exc: Exception, what: str) -> bool:
     return kind is not None
 
 
+# The session key of the token under which the form's accepted attachments are held while the
+# citizen corrects the form (uploads.hold).
+HELD = "lampiran_ditahan"
+
+
+def _held_files(remove: bool) -> list[uploads.CleanFile]:
+    """The attachments held for this citizen's session; released first when they asked to remove them."""
+    held_dir = current_app.config["HELD_UPLOAD_DIR"]
+    if remove:
+        uploads.release(held_dir, session.pop(HELD, None))
+        return []
+    files = uploads.held(held_dir, session.get(HELD))
+    if not files:
+        session.pop(HELD, None)
+    return files
+
+
+def _hold(files: list[uploads.CleanFile]) -> None:
+    """Keep the accepted attachments for the next try, replacing what was held before."""
+    held_dir = current_app.config["HELD_UPLOAD_DIR"]
+    previous = session.pop(HELD, None)
+    if files:
+        try:
+            session[HELD] = uploads.hold(held_dir, files)
+        except OSError as exc:  # the citizen is then asked for the files again, as before
+            current_app.logger.error("attachments not held: %r", exc)
+    uploads.release(held_dir, previous)
+
+
+def _render_form(form, held, status=200, **extra):
+    return render_template("public/form.html", form=form, max_files=limits().max_files,
+                           max_mb=current_app.config["MAX_FILE_MB"],
+                           held=[f.original_name for f in held], **extra), status
+
+
 @bp.route("/", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_SUBMIT"], methods=["POST"])
 def form():
     form = ComplaintForm()
     form.fill_choices(catalog())
+    held = _held_files(remove=request.method == "POST" and request.form.get("hapus_lampiran") == "y")
     if form.validate_on_submit():
         if form.website.data:
             return render_template("error.html", title="Pengaduan tidak dapat diproses",
@@ -68,8 +104,12 @@ def form():
         except complaints.InvalidComplaint as exc:
             errors = exc.errors
         files, file_error = read_files("files")
+        files = held + files
         if file_error:
             errors["files"] = file_error
+        elif len(files) > limits().max_files:
+            errors["files"] = (f"Paling banyak {limits().max_files} lampiran; {len(held)} sudah terlampir. "
+                               "Hapus lampiran yang terlampir bila ingin menggantinya.")
         if not errors:
             try:
                 filed = complaints.file_complaint(
@@ -79,15 +119,19 @@ def form():
             except Exception as exc:  # opening the database can fail as well as writing to it
                 if not _not_stored(exc, "complaint"):
                     raise
-                return render_template("public/form.html", form=form, max_files=limits().max_files,
-                                       max_mb=current_app.config["MAX_FILE_MB"], not_received=True,
-                                       office=catalog().office), 503, RETRY_AFTER
+                _hold(files)
+                return _render_form(form, files, 503, not_received=True, office=catalog().office) \
+                    + (RETRY_AFTER,)
+            # Stored with the complaint (store/publish): the held copies are no longer needed.
+            uploads.release(current_app.config["HELD_UPLOAD_DIR"], session.pop(HELD, None))
             session["filed"] = {"code": filed.tracking_code, "due": filed.due.due.isoformat(),
                                 "explanation": filed.due.explanation, "email": bool(new.email)}
             return redirect(url_for("public.confirmation"), 303)
+        if "files" not in errors:
+            _hold(files)
+            held = files
         form.show_errors(errors)
-    return render_template("public/form.html", form=form, max_files=limits().max_files,
-                           max_mb=current_app.config["MAX_FILE_MB"]), 200 if not form.errors else 422
+    return _render_form(form, held, 200 if not form.errors else 422)
 
 
 @bp.route("/terkirim")

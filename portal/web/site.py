@@ -8,9 +8,50 @@ from __future__ import annotations
 import mimetypes
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, make_response, request
+from importlib import resources
+
+from flask import Blueprint, abort, current_app, make_response, render_template_string, request
+
+from ..domain import site_look
 
 bp = Blueprint("site", __name__)
+
+
+def _look() -> site_look.Look:
+    return site_look.look(current_app.config["CONTENT_REPO"], current_app.config["SITE_DIR"])
+
+
+@bp.app_context_processor
+def the_site():
+    """Every portal page wears the public site's header, menu and colours (base.html)."""
+    return {"site": _look()}
+
+
+# The site's colours for portal.css, as a stylesheet: the portal's policy allows no inline style.
+_COLOURS = ":root{--brand:{{ site.primary }};--on-brand:{{ site.primary_text }}}\n"
+
+
+@bp.route("/pengaduan/situs-warna.css")
+def colours():
+    response = make_response(render_template_string(_COLOURS, site=_look()))
+    response.mimetype = "text/css"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/favicon.ico")
+@bp.route("/pengaduan/favicon.ico")
+def favicon():
+    """The site's icon: the one the built site carries (overrides may replace it), else Material's."""
+    built = Path(current_app.config["SITE_DIR"]) / "assets" / "images" / "favicon.png"
+    if built.is_file():
+        data = built.read_bytes()
+    else:
+        data = (resources.files("material") / "templates" / "assets" / "images" / "favicon.png").read_bytes()
+    response = make_response(data)
+    response.mimetype = "image/png"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @bp.route("/", defaults={"path": ""})
