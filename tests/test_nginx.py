@@ -165,6 +165,12 @@ def test_site_pages_are_served_by_nginx_with_gzip_caching_and_headers(nginx, bui
     assert_security_headers(headers)
 
 
+def test_favicon_at_the_site_root_is_the_sites_icon(nginx, built_site):
+    status, headers, body = nginx.request("GET", "/favicon.ico")
+    assert status == 200 and headers["content-type"] == "image/png"
+    assert body == (built_site / "assets" / "images" / "favicon.png").read_bytes()
+
+
 def test_http_redirects_to_https_without_hsts(nginx):
     status, headers, _ = nginx.request("GET", "/layanan/?a=1", tls=False)
     assert status == 301
