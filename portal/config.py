@@ -37,7 +37,9 @@ SETTINGS = (
     Setting("PUBLIC_DATA_DIR", None, "Where the approved public complaints are exported for the site "
             "(default CONTENT_DIR/data/pengaduan)."),
     Setting("RETENTION_YEARS", 2, "Years after a complaint closes before its personal data is erased "
-            "(retention apply; the privacy notice promises 2)."),
+            "(retention apply; the privacy notice states this number)."),
+    Setting("DISPOSISI_DAYS", 5, "Working days the disposisi form proposes as the official's deadline for the "
+            "konsep tanggapan (the Kepala Dinas may change it per complaint)."),
     Setting("TRUSTED_PROXIES", 0, "Number of reverse proxies (nginx) in front of the portal whose X-Forwarded-For/-Proto "
             "are trusted (the only place this trust is decided; waitress passes the headers on with "
             "--no-clear-untrusted-proxy-headers); 1 behind nginx, 0 when clients connect directly."),

@@ -27,6 +27,11 @@ class TimeStandard:
     jenis: str  # "kerja" or "kalender"
     dasar: str
 
+    @property
+    def lama(self) -> str:
+        "How the promise reads to a citizen: '14 hari kerja', '60 hari'."
+        return f"{self.hari} hari kerja" if self.jenis == "kerja" else f"{self.hari} hari"
+
 
 @dataclass(frozen=True)
 class Official:

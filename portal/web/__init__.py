@@ -83,6 +83,12 @@ def init_app(app) -> None:
     from . import auth, case, public, site, staff
     auth.init_app(app)
     app.context_processor(auth.policy_context)  # can(action) in templates
+
+    @app.context_processor
+    def promises():
+        """What the pages promise a citizen, from the SOP data and the settings, never written
+        into a template: `tenggat.tanggapan.lama` reads "14 hari kerja"."""
+        return {"tenggat": catalog().time_standards, "retensi_tahun": app.config["RETENTION_YEARS"]}
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(case.bp)

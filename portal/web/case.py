@@ -126,7 +126,7 @@ def case_context(complaint: dict) -> dict:
         rating["komentar"] = text(rating["komentar"])
     shown = complaint if identity else policy.without_identity(complaint)
     kec, desa = regions.get(complaint["kecamatan"]), regions.get(shown["desa"] or "")
-    default_batas = calendar().add_working_days(now().date(), 5).due
+    default_batas = calendar().add_working_days(now().date(), current_app.config["DISPOSISI_DAYS"]).due
     return dict(
         c=shown, identity=identity, identity_rule=policy.refusal("data_pribadi"),
         code=tracking.display(complaint["tracking_code"]), events=events, nota=nota[0] if nota else None,
