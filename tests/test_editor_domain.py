@@ -9,7 +9,7 @@ import pytest
 from portal.db import prepare
 from portal.domain import site_changes as sc
 from portal.publish import deploy_job, drafts
-from tests.editor_helpers import content_repo, now, team
+from editor_helpers import content_repo, now, team
 
 WEB = frozenset({"web"})
 KADIS = frozenset({"kadis"})
@@ -180,3 +180,19 @@ def test_invalid_schedule_data_fails_the_build_with_file_and_line_and_changes_no
     assert change.state == "gagal"
     assert "content/data/sosialisasi/jadwal.yml" in change.error and "baris" in change.error
     assert repo.head() == head and not (env["tmp"] / "site").exists()
+
+
+def test_an_upgraded_checkout_leaves_its_old_build_output_behind(tmp_path):
+    """Builds before the publishing pipeline wrote generated pages into content/ and listed them
+    in content/.generated; a content repository made from such a checkout holds sources only,
+    so the build does not take the old output for hand-written pages."""
+    from portal.domain import content_store
+    source = tmp_path / "lama"
+    (source / "content" / "sop").mkdir(parents=True)
+    (source / "content" / "index.md").write_text("# Beranda\n")
+    (source / "content" / "sop" / "index.md").write_text("# dibuat otomatis\n")
+    (source / "content" / ".generated").write_text("sop/index.md\n")
+    (source / "mkdocs.yml").write_text("site_name: x\n")
+    repo = content_store.init_repo(tmp_path / "repo", source)
+    assert (repo.path / "content" / "index.md").is_file()
+    assert not (repo.path / "content" / "sop" / "index.md").exists()

@@ -12,8 +12,8 @@ from docx.shared import Inches
 
 from portal import create_app
 from portal.domain import site_changes as sc
-from tests import conftest
-from tests.editor_helpers import PASSWORD, content_repo, team
+import conftest
+from editor_helpers import PASSWORD, content_repo, team
 
 LOGIN = "/pengaduan/staf/masuk"
 BASE = "/pengaduan/staf/situs"
@@ -26,7 +26,7 @@ def repo(tmp_path):
 
 @pytest.fixture
 def app(tmp_path, smtp, repo):
-    config = conftest.test_config(tmp_path / "data", smtp.port)
+    config = conftest.portal_config(tmp_path / "data", smtp.port)
     config |= {"CONTENT_REPO": str(repo.path), "CONTENT_DIR": str(repo.path / "content"),
                "SITE_DIR": str(tmp_path / "site")}
     return create_app(config)

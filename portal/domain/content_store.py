@@ -174,10 +174,18 @@ def init_repo(dest: str | Path, source_root: str | Path, *, extra: tuple[str, ..
 
     dest, source_root = Path(dest), Path(source_root)
     dest.mkdir(parents=True, exist_ok=True)
+    # Files that builds before the publishing pipeline wrote into content/ (listed in its
+    # .generated) are build output, not sources: they stay behind.
+    listed = source_root / "content" / ".generated"
+    legacy = {str(source_root / "content" / p) for p in listed.read_text().split()} if listed.is_file() else set()
+
+    def leave_out(folder, names):
+        return [n for n in names if n in (".cache", ".generated") or os.path.join(folder, n) in legacy]
+
     for name in SOURCES + extra:
         source = source_root / name
         if source.is_dir():
-            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns(".cache", ".generated"))
+            shutil.copytree(source, dest / name, ignore=leave_out)
         elif source.is_file():
             shutil.copy2(source, dest / name)
     repo = Repo(dest)
