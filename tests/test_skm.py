@@ -63,7 +63,7 @@ def test_ikm_of_a_worked_example_with_its_band():
 @pytest.mark.parametrize("konversi,mutu", [(64.99, "D"), (65.00, "C"), (76.60, "C"), (76.61, "B"),
                                            (88.30, "B"), (88.31, "A"), (100.0, "A"), (25.0, "D")])
 def test_bands_follow_the_regulation(konversi, mutu):
-    from portal.domain.reports import band
+    from portal.domain.ikm import band
     assert band(konversi)[0] == mutu
 
 

@@ -9,9 +9,9 @@ TOKEN_DAYS days; the web layer adds a rate limit on failed attempts. A response 
 only and no link to its code, so an answer cannot be traced back to a visit.
 
 The index is computed as the annual complaint report computes its satisfaction figures
-(portal.domain.reports.ikm and .band: NRR per element, each element weighing 1/9, IKM 1-4,
+(portal.domain.ikm.ikm and .band: NRR per element, each element weighing 1/9, IKM 1-4,
 konversi = IKM x 25, bands A-D), and small numbers are suppressed by the same rule
-(reports.breakdown and REPORT_MIN_COUNT). The reply rating of the complaint portal
+(disclosure.breakdown and REPORT_MIN_COUNT). The reply rating of the complaint portal
 (portal.domain.feedback: elements 3, 7, 8) is reported beside the survey, never added to it.
 
 Plain Python, no Flask.
@@ -32,7 +32,7 @@ from typing import Any
 
 
 from ..db import write_transaction
-from . import audit, datafile, policy, reports
+from . import audit, datafile, disclosure, ikm, policy
 
 # The follow-up plans' status in the exported SKM results: the Kepala Dinas's approval of these
 # plans, not a complaint's state, a konsep's review or the annual report's approval.
@@ -320,7 +320,7 @@ def validate(form: dict[str, Any], *, services: dict[str, str], fixed_layanan: s
         facts[key] = value or None
     saran = str(form.get("saran") or "").strip()
     if len(saran) > MAX_SARAN:
-        errors["saran"] = f"Saran paling banyak {reports.angka(MAX_SARAN)} karakter."
+        errors["saran"] = f"Saran paling banyak {disclosure.angka(MAX_SARAN)} karakter."
     if errors:
         raise InvalidAnswer(errors)
     return Jawaban(layanan, tuple(nilai), umur, saran=saran or None, **facts)
@@ -350,17 +350,17 @@ def hitung(rows: list[tuple[int, ...]]) -> dict:
     """NRR per element and the IKM of a set of responses (each nine scores 1-4)."""
     n = len(rows)
     if not n:
-        return {"responden": 0, "unsur": [], "ikm": reports.ikm([])}
+        return {"responden": 0, "unsur": [], "ikm": ikm.ikm([])}
     unsur = []
     for u in UNSUR:
         nrr = sum(r[u.nomor - 1] for r in rows) / n
         konversi = round(nrr * 25, 2)
-        mutu, kinerja = reports.band(konversi)
+        mutu, kinerja = ikm.band(konversi)
         unsur.append({"nomor": u.nomor, "nama": u.nama, "jumlah_nilai": sum(r[u.nomor - 1] for r in rows),
                       "nrr": round(nrr, 3), "konversi": konversi, "mutu": mutu, "kinerja": kinerja,
                       "lemah": mutu in ("C", "D")})
     return {"responden": n, "unsur": unsur,
-            "ikm": reports.ikm([sum(r[u.nomor - 1] for r in rows) / n for u in UNSUR])}
+            "ikm": ikm.ikm([sum(r[u.nomor - 1] for r in rows) / n for u in UNSUR])}
 
 
 def _responses(db, p: Periode, layanan: str | None = None) -> list[dict]:
@@ -400,15 +400,15 @@ def peringatan_sampel(responden: int, jumlah_populasi: int | None) -> str | None
                 "belum dapat ditentukan.")
     minimal = sampel_minimal(jumlah_populasi)
     if responden < minimal:
-        return (f"Baru {reports.angka(responden)} responden, padahal untuk {reports.angka(jumlah_populasi)} "
-                f"penerima layanan diperlukan paling sedikit {reports.angka(minimal)} responden (tabel Krejcie "
+        return (f"Baru {disclosure.angka(responden)} responden, padahal untuk {disclosure.angka(jumlah_populasi)} "
+                f"penerima layanan diperlukan paling sedikit {disclosure.angka(minimal)} responden (tabel Krejcie "
                 "dan Morgan, PermenPANRB 14/2017). Hasil ini belum dapat dianggap mewakili seluruh penerima "
                 "layanan.")
     return None
 
 
 def _result(rows: list[dict], jumlah_populasi: int | None, min_count: int, mark: str = "") -> dict:
-    """One service's (or the unit's) figures; `mark` is reports.suppress's verdict on its count:
+    """One service's (or the unit's) figures; `mark` is disclosure.suppress's verdict on its count:
     "kecil" (fewer than min_count: "< 3"), "sekunder" (hidden so that a small count elsewhere cannot
     be recovered from the total: "×")."""
     n = len(rows)
@@ -417,12 +417,12 @@ def _result(rows: list[dict], jumlah_populasi: int | None, min_count: int, mark:
            "sampel_minimal": sampel_minimal(jumlah_populasi) if jumlah_populasi is not None else None,
            "peringatan": peringatan_sampel(n, jumlah_populasi), "disembunyikan": bool(mark)}
     if mark:
-        shown = f"< {min_count}" if mark == "kecil" else reports.HIDDEN
-        out.update({"responden": None, "responden_tampil": shown, "unsur": [], "ikm": reports.ikm([]),
+        shown = f"< {min_count}" if mark == "kecil" else disclosure.HIDDEN
+        out.update({"responden": None, "responden_tampil": shown, "unsur": [], "ikm": ikm.ikm([]),
                     "peringatan": None})
         return out
     out.update(hitung([tuple(r[f"u{u.nomor}"] for u in UNSUR) for r in rows]))
-    out["responden_tampil"] = reports.angka(n)
+    out["responden_tampil"] = disclosure.angka(n)
     return out
 
 
@@ -431,15 +431,15 @@ def _umur_kelompok(umur: int) -> str:
 
 
 def _profil(rows: list[dict], min_count: int) -> list[dict]:
-    "The respondents' facts as breakdowns with small cells suppressed (reports.breakdown)."
+    "The respondents' facts as breakdowns with small cells suppressed (disclosure.breakdown)."
     out = []
     umur = [_umur_kelompok(r["umur"]) for r in rows if r["umur"] is not None]
-    out.append(reports.breakdown("Umur", [(label, label, umur.count(label)) for _, label in UMUR_KELOMPOK]
+    out.append(disclosure.breakdown("Umur", [(label, label, umur.count(label)) for _, label in UMUR_KELOMPOK]
                                  + [("-", "Tidak diisi", len(rows) - len(umur))], min_count))
     for key, title, options in (("jenis_kelamin", "Jenis kelamin", JENIS_KELAMIN),
                                 ("pendidikan", "Pendidikan", PENDIDIKAN), ("pekerjaan", "Pekerjaan", PEKERJAAN)):
         values = [r[key] for r in rows]
-        out.append(reports.breakdown(title, [(k, v, values.count(k)) for k, v in options.items()]
+        out.append(disclosure.breakdown(title, [(k, v, values.count(k)) for k, v in options.items()]
                                      + [("-", "Tidak diisi", values.count(None))], min_count))
     return out
 
@@ -453,22 +453,22 @@ def penilaian_pengaduan(db, p: Periode, min_count: int) -> dict:
     if 0 < n < min_count:
         return {"responden": None, "responden_tampil": f"< {min_count}", "unsur": [], "disembunyikan": True}
     unsur = []
-    for key, nomor, nama in reports.SKM_ELEMENTS:
+    for key, nomor, nama in ikm.SKM_ELEMENTS:
         nrr = sum(r[key] for r in rows) / n if n else None
         unsur.append({"nomor": nomor, "nama": nama, "nrr": round(nrr, 3) if nrr is not None else None,
                       "konversi": round(nrr * 25, 2) if nrr is not None else None})
-    return {"responden": n, "responden_tampil": reports.angka(n), "unsur": unsur, "disembunyikan": False}
+    return {"responden": n, "responden_tampil": disclosure.angka(n), "unsur": unsur, "disembunyikan": False}
 
 
 def compute(db, kode_periode: str, *, services: dict[str, str], today: date,
-            min_count: int = reports.DEFAULT_MIN_COUNT) -> dict:
+            min_count: int = disclosure.DEFAULT_MIN_COUNT) -> dict:
     """A period's figures: per service, the whole unit, the respondents' profile, the reply ratings."""
     p = periode(kode_periode)
     pop = populasi(db, p.kode)
     rows = _responses(db, p)
     mine = {slug: [r for r in rows if r["layanan"] == slug] for slug in services}
     # The annual report's disclosure control: a small count, and any count it could be derived from.
-    marks, total_only = reports.suppress([len(mine[s]) for s in services], min_count)
+    marks, total_only = disclosure.suppress([len(mine[s]) for s in services], min_count)
     per_layanan = []
     for (slug, nama), mark in zip(services.items(), marks):
         mark = mark or ("sekunder" if total_only and mine[slug] else "")
@@ -551,7 +551,7 @@ def missing_plans(figures: dict, plans: list[dict]) -> list[tuple[str, int]]:
 
 
 def approve(db, kode_periode: str, *, services: dict[str, str], actor_id: int, roles, jabatan: str,
-            expected_hash: str, today: date, now: datetime, min_count: int = reports.DEFAULT_MIN_COUNT) -> dict:
+            expected_hash: str, today: date, now: datetime, min_count: int = disclosure.DEFAULT_MIN_COUNT) -> dict:
     """The Kepala Dinas approves the follow-up plans they saw (`expected_hash`): recorded in
     standards_approvals (append-only) and the audit log."""
     try:
@@ -587,7 +587,7 @@ def export_dir(content_dir: str | os.PathLike) -> Path:
 
 
 def document(db, kode_periode: str, *, services: dict[str, str], today: date,
-             min_count: int = reports.DEFAULT_MIN_COUNT) -> dict:
+             min_count: int = disclosure.DEFAULT_MIN_COUNT) -> dict:
     """The public file: aggregates only (no free text, no codes, no single response), and the
     follow-up plans only when the Kepala Dinas approved exactly these plans."""
     figures = compute(db, kode_periode, services=services, today=today, min_count=min_count)
@@ -609,7 +609,7 @@ def document(db, kode_periode: str, *, services: dict[str, str], today: date,
 
 
 def export(db, kode_periode: str, content_dir: str | os.PathLike, *, services: dict[str, str], today: date,
-           min_count: int = reports.DEFAULT_MIN_COUNT, actor_id: int | None = None,
+           min_count: int = disclosure.DEFAULT_MIN_COUNT, actor_id: int | None = None,
            now: datetime | None = None) -> dict:
     doc = document(db, kode_periode, services=services, today=today, min_count=min_count)
     path = export_dir(content_dir) / f"{doc['periode']}.json"

@@ -22,7 +22,7 @@ from pathlib import Path
 import segno
 
 from ..domain import skm as domain
-from ..domain.reports import angka
+from ..domain.disclosure import angka
 from ..domain.standar import names
 from . import pdfcache
 from .errors import DataError
