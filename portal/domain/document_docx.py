@@ -6,6 +6,7 @@ import io
 import re
 from html.parser import HTMLParser
 
+from . import document_wording
 from .document_context import KINDS
 
 class _Blocks(HTMLParser):
@@ -83,7 +84,7 @@ def render_docx(kind: str, context: dict) -> bytes:
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
     builder = _DocxBuilder(context)
-    getattr(builder, kind.replace("-", "_"))()
+    builder.letter(document_wording.blocks(kind, context))
     return builder.save()
 
 
@@ -190,16 +191,17 @@ class _DocxBuilder:
         self._border_bottom(rule)
         return last
 
-    def title(self, text: str, nomor: str | None = None):
-        self.para(text, bold=True, size=13, align="center", space_after=0 if nomor else 12, underline=bool(nomor))
-        if nomor:
-            self.para(f"Nomor: {nomor}", align="center", space_after=12)
+    def title(self, block: dict):
+        self.para(block["text"], bold=True, size=13, align="center", space_after=12)
 
-    def fields(self, rows: list[tuple[str, list[str] | str]]):
+    def place_date(self, block: dict):
+        self.para(block["text"], align="right", space_after=8)
+
+    def fields(self, block: dict):
         """A borderless label : value table (the header of a nota dinas or a letter)."""
         table = self.doc.add_table(rows=0, cols=3)
         table.autofit = False
-        for label, value in rows:
+        for label, value in block["rows"]:
             cells = table.add_row().cells
             for cell, width in zip(cells, (3.2, 0.5, 13.3)):
                 cell.width = self.Cm(width)
@@ -214,104 +216,76 @@ class _DocxBuilder:
                 cell.paragraphs[0].paragraph_format.space_after = self.Pt(0)
         return table
 
-    def signature(self, who: dict, *, place_date: str | None = None):
-        indent = 9.0
-        self.para(space_after=6)
-        if place_date:
-            self.para(place_date, indent_cm=indent, space_after=0)
-        if who.get("jabatan"):
-            self.para(f"{who['jabatan']},", bold=True, indent_cm=indent, space_after=0)
-        for _ in range(3):
-            self.para(indent_cm=indent, space_after=0)
-        self.para(who["nama"], bold=True, underline=True, indent_cm=indent, space_after=0)
-        if who.get("pangkat"):
-            self.para(who["pangkat"], indent_cm=indent, space_after=0)
-        if who.get("nip"):
-            self.para(f"NIP. {who['nip']}", indent_cm=indent, space_after=0)
-
-    def numbered(self, number: str, heading: str, paragraphs: list[str]):
-        self.para(f"{number}. {heading}", indent_cm=0.0, space_after=2)
-        for text in paragraphs:
-            self.para(text, indent_cm=0.6, align="justify")
-
-    # -- the three documents
-
-    def nota_dinas(self):
-        c = self.c
-        self.title("NOTA DINAS")
-        self.fields([("Yth.", c["kepada"]), ("Dari", c["dari"]), ("Tembusan", c["tembusan"]),
-                     ("Tanggal", c["tanggal"]), ("Nomor", c["nomor"]), ("Sifat", c["sifat"]),
-                     ("Lampiran", c["lampiran"]), ("Hal", c["hal"])])
+    def rule(self, block: dict):
         rule = self.para(space_after=10)
         self._border_bottom(rule, size=6)
-        self.para(f"Bersama ini kami laporkan pengaduan masyarakat yang diterima pada tanggal {c['diterima']} "
-                  f"(Kode pengaduan: {c['kode_pengaduan']}), dengan uraian sebagai berikut:", align="justify")
-        self.numbered("1", "Ringkasan pengaduan:", c["ringkasan"])
-        self.numbered("2", "Hasil telaah:", c["telaah"])
-        self.para("Demikian kami laporkan, mohon arahan dan disposisi lebih lanjut.", align="justify")
-        self.signature(c["penandatangan"])
 
-    def lembar_disposisi(self):
-        c, nota = self.c, self.c["nota"]
-        self.title("LEMBAR DISPOSISI")
-        table = self.doc.add_table(rows=6, cols=2)
+    def address(self, block: dict):
+        self.para(space_after=4)
+        lines = block["lines"]
+        for i, line in enumerate(lines):
+            self.para(line, space_after=10 if i == len(lines) - 1 else 0)
+
+    def paragraph(self, block: dict):
+        self.para(block["text"], align="justify")
+
+    def numbered(self, block: dict):
+        for number, (heading, paragraphs) in enumerate(block["points"], start=1):
+            self.para(f"{number}. {heading}", indent_cm=0.0, space_after=2)
+            for text in paragraphs:
+                self.para(text, indent_cm=0.6, align="justify")
+
+    def boxes(self, block: dict):
+        rows = block["rows"]
+        table = self.doc.add_table(rows=len(rows), cols=2)
         table.style = self.doc.styles["Table Grid"]
+        for row, cells in zip(rows, table.rows):
+            targets = cells.cells if len(row["cells"]) > 1 else [cells.cells[0].merge(cells.cells[1])]
+            for cell, (label, values) in zip(targets, row["cells"]):
+                p = cell.paragraphs[0]
+                p.add_run(label).bold = True
+                p.paragraph_format.space_after = self.Pt(0)
+                for v in values if isinstance(values, list) else [values]:
+                    q = cell.add_paragraph(v)
+                    q.paragraph_format.space_after = self.Pt(2)
 
-        def box(cell, label, values):
-            p = cell.paragraphs[0]
-            p.add_run(label).bold = True
-            p.paragraph_format.space_after = self.Pt(0)
-            for v in values if isinstance(values, list) else [values]:
-                q = cell.add_paragraph(v)
-                q.paragraph_format.space_after = self.Pt(2)
-
-        rows = table.rows
-        box(rows[0].cells[0], "Surat dari:", nota["dari"])
-        box(rows[0].cells[1], "Kode pengaduan:", c["kode_pengaduan"])
-        box(rows[1].cells[0], "Nomor surat:", nota["nomor"])
-        box(rows[1].cells[1], "Sifat:", nota["sifat"])
-        box(rows[2].cells[0], "Tanggal surat:", nota["tanggal"])
-        box(rows[2].cells[1], "Tanggal disposisi:", c["tanggal"])
-        hal = rows[3].cells[0].merge(rows[3].cells[1])
-        box(hal, "Hal:", nota["hal"])
-        box(rows[4].cells[0], "Diteruskan kepada:", f"Yth. {c['diteruskan_kepada']}")
-        box(rows[4].cells[1], "Dengan hormat harap:", c["instruksi"])
-        batas = rows[5].cells[0].merge(rows[5].cells[1])
-        box(batas, "Batas waktu penyelesaian:", c["batas"])
-        self.signature(c["penandatangan"], place_date=f"{c['kota']}, {c['tanggal']}")
-
-    def surat_tanggapan(self):
+    def reply(self, block: dict):
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-        c = self.c
-        self.para(f"{c['kota']}, {c['tanggal']}", align="right", space_after=8)
-        self.fields([("Nomor", c["nomor"]), ("Sifat", c["sifat"]), ("Lampiran", c["lampiran"]),
-                     ("Hal", c["hal"])])
-        self.para(space_after=4)
-        self.para("Yth.", space_after=0)
-        self.para(c["kepada"], space_after=0)
-        self.para("di Tempat", space_after=10)
-        self.para(f"Menindaklanjuti pengaduan {c['sapaan']} yang kami terima pada tanggal {c['diterima']} "
-                  f"(Kode pengaduan: {c['kode_pengaduan']}), bersama ini kami sampaikan tanggapan "
-                  "sebagai berikut:", align="justify")
-        for block in _docx_text_blocks(c["balasan_html"]):
+        for part in _docx_text_blocks(self.c["balasan_html"]):
             p = self.doc.add_paragraph()
-            prefix = {"ul": "\u2022\t", "ol": f"{block.get('number')}.\t"}.get(block["style"], "")
+            prefix = {"ul": "\u2022\t", "ol": f"{part.get('number')}.\t"}.get(part["style"], "")
             if prefix:
-                p.paragraph_format.left_indent = self.Cm(1.0 * block.get("depth", 1))
+                p.paragraph_format.left_indent = self.Cm(1.0 * part.get("depth", 1))
                 p.paragraph_format.first_line_indent = self.Cm(-0.5)
                 p.add_run(prefix)
             else:
                 p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-            if block["quote"]:
+            if part["quote"]:
                 p.paragraph_format.left_indent = self.Cm(1.0)
-            for text, bold, italic in block["runs"]:
+            for text, bold, italic in part["runs"]:
                 if text == "\n":
                     p.add_run().add_break()
                     continue
                 run = p.add_run(text)
-                run.bold = bold or block["style"] == "h"
+                run.bold = bold or part["style"] == "h"
                 run.italic = italic
-        self.para(f"Demikian tanggapan ini kami sampaikan. Atas perhatian {c['sapaan']}, kami ucapkan "
-                  "terima kasih.", align="justify")
-        self.signature(c["penandatangan"])
+
+    def signature(self, block: dict):
+        indent = 9.0
+        self.para(space_after=6)
+        if block["place_date"]:
+            self.para(block["place_date"], indent_cm=indent, space_after=0)
+        if block["position"]:
+            self.para(block["position"], bold=True, indent_cm=indent, space_after=0)
+        for _ in range(3):
+            self.para(indent_cm=indent, space_after=0)
+        self.para(block["name"], bold=True, underline=True, indent_cm=indent, space_after=0)
+        for line in block["below"]:
+            self.para(line, indent_cm=indent, space_after=0)
+
+    # -- a whole letter
+
+    def letter(self, blocks: list[dict]):
+        for block in blocks:
+            getattr(self, block["type"])(block)

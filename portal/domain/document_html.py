@@ -7,6 +7,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from . import document_wording
 from .document_context import KINDS
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "document_templates"
@@ -23,7 +24,7 @@ def render_html(kind: str, context: dict) -> str:
     extra = {"css": Markup(css)}
     if "balasan_html" in context:
         extra["balasan_markup"] = Markup(context["balasan_html"])  # nh3-cleaned in render_reply
-    return _env.get_template(f"{kind}.html").render(**context, **extra)
+    return _env.get_template("letter.html").render(**context, blocks=document_wording.blocks(kind, context), **extra)
 
 
 def render_pdf(kind: str, context: dict) -> bytes:

@@ -3,7 +3,8 @@
 
 `gather` (document_context.py) reads everything a document shows from the record into a plain
 dict; the renderers (document_html.py for HTML and PDF, document_docx.py for .docx) only lay that
-dict out, so the PDF, the .docx and the HTML always say the same thing. No document ever shows the
+dict out, so the PDF, the .docx and the HTML always say the same thing. The letters' wording is
+written once, in document_wording.py, and both renderers lay out its blocks. No document ever shows the
 complainant's NIK, telephone number or e-mail address: they are not read into the context, and if
 staff typed them into a text field they are masked.
 """
