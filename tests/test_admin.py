@@ -249,7 +249,7 @@ def test_an_acting_grant_counts_only_within_its_period(admin_client, db, staff):
     uid, now = staff["pejabat"], wib()
     # Granted ten days ago, when the period had not yet ended (an ended period cannot be granted).
     past = accounts.grant_acting(db, uid, "kadis", now - timedelta(days=10), now - timedelta(days=3),
-                              by=staff["admin"], now=now - timedelta(days=10), note="SP Plh nomor 800/1/2025")
+                                 by=staff["admin"], now=now - timedelta(days=10), note="SP Plh nomor 800/1/2025")
     assert users.roles_of(db, uid, wib()) == {"pejabat"}
     response = post(admin_client, ADMIN + "akun/pejabat/peran-sementara",
                     {"role": "kadis", "valid_from": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
@@ -276,7 +276,7 @@ def test_an_acting_grant_counts_only_within_its_period(admin_client, db, staff):
 def test_a_pending_grant_is_not_yet_effective_and_can_be_cancelled(db, staff):
     uid, now = staff["pejabat"], wib()
     gid = accounts.grant_acting(db, uid, "kadis", now + timedelta(days=1), now + timedelta(days=5),
-                             by=staff["admin"], now=now)
+                                by=staff["admin"], now=now)
     assert users.roles_of(db, uid, wib()) == {"pejabat"}
     assert users.roles_of(db, uid, now + timedelta(days=2)) == {"pejabat", "kadis"}
     assert [g.status for g in accounts.grants_of(db, uid, now)] == ["akan_datang"]
@@ -296,7 +296,7 @@ def test_acting_grants_need_a_known_role_and_a_proper_period(db, staff, role, st
     now = wib()
     with pytest.raises(error):
         accounts.grant_acting(db, staff["pejabat"], role, start and now + timedelta(days=start),
-                           end and now + timedelta(days=end), by=staff["admin"], now=now)
+                              end and now + timedelta(days=end), by=staff["admin"], now=now)
     assert accounts.grants_of(db, staff["pejabat"], now) == ()
     assert not audit_rows(db, "beri_peran_sementara")
 
@@ -321,7 +321,7 @@ def test_an_acting_role_lapses_in_the_open_session_when_the_period_ends(app, cli
     ref = db.execute("SELECT ref FROM complaints").fetchone()[0]
     now = wib()
     accounts.grant_acting(db, staff["pejabat"], "kadis", now - timedelta(minutes=1), now + timedelta(hours=1),
-                       by=staff["admin"], now=now)
+                          by=staff["admin"], now=now)
     app.extensions["portal.clock"] = lambda: now
     login(client, "pejabat")
     page = f"/pengaduan/staf/p/{ref}"

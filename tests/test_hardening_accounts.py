@@ -292,7 +292,7 @@ def test_generated_passwords_pass_the_policy(app, db):
     assert passwords.password_problem(first, username="admin", display_name="Administrator") is None
     admin = users.get_by_username(db, "admin").id
     uid, created = accounts.create_account(db, "sari.dewi", display_name="Sari Dewi", jabatan=None, roles=["operator"],
-                                        by=admin, now=wib())
+                                           by=admin, now=wib())
     reset = accounts.reset_password(db, uid, by=admin, now=wib())
     for password in (created, reset):
         assert passwords.password_problem(password, username="sari.dewi", display_name="Sari Dewi") is None

@@ -302,7 +302,7 @@ def test_numeric_parameter_out_of_bounds_is_never_a_server_error(case, request, 
     if "grant_id" in case.params:
         now = datetime.now(timezone.utc)
         ctx["grant"] = accounts.grant_acting(db, staff["pejabat"], "kadis", now - timedelta(hours=1),
-                                          now + timedelta(days=2), by=staff["admin"], now=now, note="SP Plh 800/1")
+                                             now + timedelta(days=2), by=staff["admin"], now=now, note="SP Plh 800/1")
     if case.role:
         login(client, case.role)
     else:

@@ -142,7 +142,7 @@ def acting(db, staff):
     running = users.create_user(db, "plt.baru", PASSWORD, display_name="Plt Baru", jabatan="Plt Kabid Baru",
                                 roles=["operator"], now=now)
     accounts.grant_acting(db, running, "pejabat", now - timedelta(days=1), now + timedelta(days=30),
-                       by=staff["admin"].id, now=now)
+                          by=staff["admin"].id, now=now)
     return {"ended": ended, "running": running}
 
 
@@ -221,7 +221,7 @@ def test_an_admin_cannot_grant_a_period_that_has_already_ended(client, db, staff
     now = wib()
     with pytest.raises(accounts.InvalidPeriod, match="sudah berakhir"):
         accounts.grant_acting(db, staff["lain"].id, "kadis", now - timedelta(days=5), now - timedelta(days=1),
-                           by=staff["admin"].id, now=now)
+                              by=staff["admin"].id, now=now)
     login(client, "admin")
     page = "/pengaduan/staf/admin/akun/lain"
     yesterday = (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")

@@ -118,7 +118,7 @@ def profile(username):
 @requires("kelola_akun")
 def email(username):
     return _change(username, lambda db, u: accounts.set_email(db, u.id, request.form.get("email", ""), by=_me(),
-                                                           now=now()), "Alamat e-mail disimpan.")
+                                                              now=now()), "Alamat e-mail disimpan.")
 
 
 @bp.route("/akun/<username>/peran", methods=["POST"])
@@ -159,7 +159,7 @@ def reset_password(username):
 def grant(username):
     def action(db, u):
         accounts.grant_acting(db, u.id, request.form.get("role", ""), _moment("valid_from"), _moment("valid_until"),
-                           by=_me(), now=now(), note=request.form.get("note", ""))
+                              by=_me(), now=now(), note=request.form.get("note", ""))
     return _change(username, action, "Peran sementara (Plh/Plt) diberikan. Peran itu berakhir dengan "
                                      "sendirinya pada akhir masa berlakunya.")
 

@@ -113,7 +113,7 @@ def _failed(username: str) -> int:
     """Count a wrong password for this user name from this address; the wait it imposes."""
     config = current_app.config
     return signin.login_failed(get_db(), username, request.remote_addr, now(),
-                              first_delay=config["LOGIN_DELAY_SECONDS"], max_delay=config["LOGIN_DELAY_MAX_SECONDS"])
+                               first_delay=config["LOGIN_DELAY_SECONDS"], max_delay=config["LOGIN_DELAY_MAX_SECONDS"])
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -172,7 +172,7 @@ def password():
         else:
             try:
                 signin.change_password(get_db(), me.id, form.current.data, form.password.data,
-                                      keep_session=current_user.token)
+                                       keep_session=current_user.token)
             except signin.WrongPassword as exc:
                 wait = _failed(me.username)
                 error = str(exc) + (" " + _wait_text(wait) if wait else "")
