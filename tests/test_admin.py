@@ -13,7 +13,7 @@ import conftest
 from conftest import LOGIN, PASSWORD, VALID, login, token, wib
 from portal import create_app
 from portal.db import connect
-from portal.domain import policy, users
+from portal.domain import accounts, policy, signin, users
 
 WIB = ZoneInfo("Asia/Jakarta")
 INDEX = "/pengaduan/staf/"
@@ -174,26 +174,26 @@ def test_the_last_admin_keeps_the_admin_role(admin_client, db, staff):
     assert response.status_code == 422
     assert "administrator aktif terakhir" in response.get_data(as_text=True)
     assert users.roles_of(db, uid, wib()) == {"admin"}
-    with pytest.raises(users.LastAdmin):
-        users.set_roles(db, uid, ["kabid"], by=uid, now=wib())
+    with pytest.raises(accounts.LastAdmin):
+        accounts.set_roles(db, uid, ["kabid"], by=uid, now=wib())
     # An acting admin does not count: it lapses by itself.
-    users.grant_acting(db, staff["kabid"], "admin", None, wib() + timedelta(days=1), by=uid, now=wib())
-    with pytest.raises(users.LastAdmin):
-        users.set_roles(db, uid, ["kabid"], by=uid, now=wib())
+    accounts.grant_acting(db, staff["kabid"], "admin", None, wib() + timedelta(days=1), by=uid, now=wib())
+    with pytest.raises(accounts.LastAdmin):
+        accounts.set_roles(db, uid, ["kabid"], by=uid, now=wib())
     # With a second permanent admin, the first may give the role up.
-    users.set_roles(db, staff["kadis"], ["kadis", "admin"], by=uid, now=wib())
-    users.set_roles(db, uid, ["operator"], by=uid, now=wib())
+    accounts.set_roles(db, staff["kadis"], ["kadis", "admin"], by=uid, now=wib())
+    accounts.set_roles(db, uid, ["operator"], by=uid, now=wib())
     assert users.roles_of(db, uid, wib()) == {"operator"}
-    with pytest.raises(users.LastAdmin):
-        users.deactivate(db, staff["kadis"], by=uid, now=wib())
+    with pytest.raises(accounts.LastAdmin):
+        accounts.deactivate(db, staff["kadis"], by=uid, now=wib())
     assert not audit_rows(db, "nonaktifkan")
 
 
 def test_roles_cannot_be_emptied_or_unknown(db, staff):
-    with pytest.raises(users.NoRole, match="sekurang-kurangnya satu peran"):
-        users.set_roles(db, staff["operator"], [], by=staff["admin"], now=wib())
-    with pytest.raises(users.UnknownRole):
-        users.set_roles(db, staff["operator"], ["raja"], by=staff["admin"], now=wib())
+    with pytest.raises(accounts.NoRole, match="sekurang-kurangnya satu peran"):
+        accounts.set_roles(db, staff["operator"], [], by=staff["admin"], now=wib())
+    with pytest.raises(accounts.UnknownRole):
+        accounts.set_roles(db, staff["operator"], ["raja"], by=staff["admin"], now=wib())
     assert users.roles_of(db, staff["operator"], wib()) == {"operator"}
 
 
@@ -234,7 +234,7 @@ def test_password_reset_forces_a_change_and_ends_old_sessions(app, admin_client,
     assert response.status_code == 200
     password = re.search(r'id="kata-sandi-sekali-pakai">([^<]+)<', response.get_data(as_text=True)).group(1)
     assert goes_to_login(old.get(INDEX))
-    assert users.authenticate(db, "pejabat", PASSWORD) is None
+    assert signin.authenticate(db, "pejabat", PASSWORD) is None
     row = audit_rows(db, "reset_kata_sandi")
     assert len(row) == 1 and password not in row[0][1]
     new = app.test_client()
@@ -248,8 +248,8 @@ def test_password_reset_forces_a_change_and_ends_old_sessions(app, admin_client,
 def test_an_acting_grant_counts_only_within_its_period(admin_client, db, staff):
     uid, now = staff["pejabat"], wib()
     # Granted ten days ago, when the period had not yet ended (an ended period cannot be granted).
-    past = users.grant_acting(db, uid, "kadis", now - timedelta(days=10), now - timedelta(days=3),
-                              by=staff["admin"], now=now - timedelta(days=10), note="SP Plh nomor 800/1/2025")
+    past = accounts.grant_acting(db, uid, "kadis", now - timedelta(days=10), now - timedelta(days=3),
+                                 by=staff["admin"], now=now - timedelta(days=10), note="SP Plh nomor 800/1/2025")
     assert users.roles_of(db, uid, wib()) == {"pejabat"}
     response = post(admin_client, ADMIN + "akun/pejabat/peran-sementara",
                     {"role": "kadis", "valid_from": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
@@ -264,7 +264,7 @@ def test_an_acting_grant_counts_only_within_its_period(admin_client, db, staff):
     rows = audit_rows(db, "beri_peran_sementara")
     assert len(rows) == 2 and all(r[1].startswith(f"akun {uid}: pejabat, peran sementara kadis") for r in rows)
     # The running grant is revoked at once; an ended one cannot be revoked again.
-    running = [g for g in users.grants_of(db, uid, wib()) if g.status == "berlaku"][0]
+    running = [g for g in accounts.grants_of(db, uid, wib()) if g.status == "berlaku"][0]
     assert post(admin_client, ADMIN + "akun/pejabat/peran-sementara/cabut",
                 {"grant_id": str(running.id)}).status_code == 303
     assert users.roles_of(db, uid, wib()) == {"pejabat"}
@@ -275,29 +275,29 @@ def test_an_acting_grant_counts_only_within_its_period(admin_client, db, staff):
 
 def test_a_pending_grant_is_not_yet_effective_and_can_be_cancelled(db, staff):
     uid, now = staff["pejabat"], wib()
-    gid = users.grant_acting(db, uid, "kadis", now + timedelta(days=1), now + timedelta(days=5),
-                             by=staff["admin"], now=now)
+    gid = accounts.grant_acting(db, uid, "kadis", now + timedelta(days=1), now + timedelta(days=5),
+                                by=staff["admin"], now=now)
     assert users.roles_of(db, uid, wib()) == {"pejabat"}
     assert users.roles_of(db, uid, now + timedelta(days=2)) == {"pejabat", "kadis"}
-    assert [g.status for g in users.grants_of(db, uid, now)] == ["akan_datang"]
-    users.revoke_grant(db, uid, gid, by=staff["admin"], now=wib())
-    assert users.grants_of(db, uid, now) == ()
+    assert [g.status for g in accounts.grants_of(db, uid, now)] == ["akan_datang"]
+    accounts.revoke_grant(db, uid, gid, by=staff["admin"], now=wib())
+    assert accounts.grants_of(db, uid, now) == ()
     assert users.roles_of(db, uid, now + timedelta(days=2)) == {"pejabat"}
     assert len(audit_rows(db, "cabut_peran_sementara")) == 1
 
 
 @pytest.mark.parametrize("role,start,end,error", [
-    ("kadis", None, None, users.InvalidPeriod),
-    ("kadis", 2, 1, users.InvalidPeriod),
-    ("raja", None, 1, users.UnknownRole),
-    ("pejabat", None, 1, users.AlreadyHeld),
+    ("kadis", None, None, accounts.InvalidPeriod),
+    ("kadis", 2, 1, accounts.InvalidPeriod),
+    ("raja", None, 1, accounts.UnknownRole),
+    ("pejabat", None, 1, accounts.AlreadyHeld),
 ])
 def test_acting_grants_need_a_known_role_and_a_proper_period(db, staff, role, start, end, error):
     now = wib()
     with pytest.raises(error):
-        users.grant_acting(db, staff["pejabat"], role, start and now + timedelta(days=start),
-                           end and now + timedelta(days=end), by=staff["admin"], now=now)
-    assert users.grants_of(db, staff["pejabat"], now) == ()
+        accounts.grant_acting(db, staff["pejabat"], role, start and now + timedelta(days=start),
+                              end and now + timedelta(days=end), by=staff["admin"], now=now)
+    assert accounts.grants_of(db, staff["pejabat"], now) == ()
     assert not audit_rows(db, "beri_peran_sementara")
 
 
@@ -309,7 +309,7 @@ def test_a_grant_form_with_a_bad_date_is_explained(admin_client, db, staff):
     response = post(admin_client, ADMIN + "akun/pejabat/peran-sementara", {"role": "kadis", "valid_until": ""})
     assert response.status_code == 422
     assert "Isi akhir masa berlaku" in response.get_data(as_text=True)
-    assert users.grants_of(db, staff["pejabat"], wib()) == ()
+    assert accounts.grants_of(db, staff["pejabat"], wib()) == ()
 
 
 def test_an_acting_role_lapses_in_the_open_session_when_the_period_ends(app, client, db, staff):
@@ -320,8 +320,8 @@ def test_an_acting_role_lapses_in_the_open_session_when_the_period_ends(app, cli
                 content_type="multipart/form-data")
     ref = db.execute("SELECT ref FROM complaints").fetchone()[0]
     now = wib()
-    users.grant_acting(db, staff["pejabat"], "kadis", now - timedelta(minutes=1), now + timedelta(hours=1),
-                       by=staff["admin"], now=now)
+    accounts.grant_acting(db, staff["pejabat"], "kadis", now - timedelta(minutes=1), now + timedelta(hours=1),
+                          by=staff["admin"], now=now)
     app.extensions["portal.clock"] = lambda: now
     login(client, "pejabat")
     page = f"/pengaduan/staf/p/{ref}"
@@ -374,6 +374,6 @@ def test_admin_sets_the_digest_address(tmp_path, smtp):
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     bad = client.post("/pengaduan/staf/admin/akun/ani/email", data={"csrf_token": token, "email": "bukan-email"})
     assert bad.status_code == 422 and "Alamat e-mail tidak valid" in bad.get_data(as_text=True)
-    assert users.email_of(database, ani) is None
+    assert accounts.email_of(database, ani) is None
     client.post("/pengaduan/staf/admin/akun/ani/email", data={"csrf_token": token, "email": "ani@contoh.id"})
-    assert users.email_of(database, ani) == "ani@contoh.id"
+    assert accounts.email_of(database, ani) == "ani@contoh.id"

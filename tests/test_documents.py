@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from PIL import Image
 
 from portal.db import prepare
-from portal.domain import catalog as catalog_module, complaints, documents, handling
+from portal.domain import catalog as catalog_module, complaints, document_context, documents, handling
 from portal.domain.calendar import Calendar
 from portal.domain.users import create_user
 from conftest import ROOT, VALID
@@ -224,7 +224,7 @@ def test_personal_data_typed_by_staff_is_masked(db, tmp_path, people, fmt):
         text = rendered(db, cid, kind, fmt)[0]
         assert_no_personal_data(text)
         assert EMAIL.upper() not in text and "812-3456-7890" not in text
-        assert documents.MASK in text
+        assert document_context.MASK in text
 
 
 def test_html_is_self_contained_a4(db, done):
@@ -266,5 +266,25 @@ def test_docx_is_a4_with_header_table(db, done):
 
 
 def test_indonesian_long_date():
-    assert documents.tanggal("2026-05-01") == "1 Mei 2026"
-    assert documents.tanggal("2026-11-25T14:00:00+07:00") == "25 November 2026"
+    assert document_context.tanggal("2026-05-01") == "1 Mei 2026"
+    assert document_context.tanggal("2026-11-25T14:00:00+07:00") == "25 November 2026"
+
+
+def test_pdf_and_docx_say_every_sentence_of_the_letter_wording(db, done):
+    """The wording is written once (document_wording); both formats carry each of its lines whole."""
+    from portal.domain import document_wording
+
+    for kind in documents.KINDS:
+        context = documents.gather(db, done, kind, OFFICE)
+        lines = []
+        for block in document_wording.blocks(kind, context):
+            lines += [block[key] for key in ("text", "position", "name", "place_date") if block.get(key)]
+            lines += block.get("lines", []) + block.get("below", [])
+            lines += [heading for heading, _ in block.get("points", [])]
+            for row in block.get("rows", []):
+                lines += [label for label, _ in (row["cells"] if isinstance(row, dict) else [row])]
+        assert len(lines) > 8
+        pdf, docx_ = pdf_text(documents.render_pdf(kind, context)), docx_text(documents.render_docx(kind, context))
+        for line in lines:
+            assert " ".join(line.split()) in pdf, (kind, "pdf", line)
+            assert " ".join(line.split()) in docx_, (kind, "docx", line)

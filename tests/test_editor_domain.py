@@ -146,7 +146,7 @@ def test_publish_commits_builds_and_switches_a_failed_build_changes_nothing(env)
 
 
 def test_website_report_names_who_wrote_reviewed_and_approved(env):
-    from portal.publish import website_report
+    from portal.domain import website_report
     db, ids, repo = env["db"], env["ids"], env["repo"]
     change_id = sc.create(db, kind="materi", path="content/sosialisasi/materi/laporan.md", title="Materi laporan",
                           text=MATERIAL, base_blob=None, actor_id=ids["web1"], now=now())

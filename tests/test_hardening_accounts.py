@@ -17,7 +17,7 @@ import conftest
 from conftest import VALID, token
 from portal import create_app
 from portal.db import connect
-from portal.domain import users
+from portal.domain import accounts, passwords, signin, users
 
 WIB = ZoneInfo("Asia/Jakarta")
 LOGIN = "/pengaduan/staf/masuk"
@@ -76,7 +76,7 @@ def test_changing_the_password_needs_the_current_one_and_ends_the_other_sessions
         response = post(client, CHANGE, {"current": current, "password": new, "confirm": new}, page=CHANGE)
         assert response.status_code == 422
         assert "Kata sandi saat ini" in response.get_data(as_text=True)
-        assert users.authenticate(db, NAME[0], GOOD) is not None
+        assert signin.authenticate(db, NAME[0], GOOD) is not None
         assert phone.get(INDEX).status_code == 200
     response = post(client, CHANGE, {"current": GOOD, "password": new, "confirm": new}, page=CHANGE)
     assert response.status_code == 302
@@ -85,7 +85,7 @@ def test_changing_the_password_needs_the_current_one_and_ends_the_other_sessions
     again = app.test_client()
     again.set_cookie("session", phone_cookie)
     assert goes_to_login(again.get(INDEX))
-    assert users.authenticate(db, NAME[0], new) is not None
+    assert signin.authenticate(db, NAME[0], new) is not None
 
 
 def test_a_session_ends_session_hours_after_sign_in_on_the_server(tmp_path, smtp):
@@ -182,15 +182,15 @@ def test_a_guesser_is_slowed_down_but_the_owner_signs_in_at_once(portal_server, 
 def test_the_wait_doubles_after_five_failures_up_to_a_cap(db):
     moment, waits = wib(), []
     for _ in range(14):
-        assert users.login_wait(db, "sari.dewi", "10.0.0.1", moment) == 0
-        wait = users.login_failed(db, "Sari.Dewi", "10.0.0.1", moment, first_delay=1, max_delay=60)
-        assert users.login_wait(db, "sari.dewi", "10.0.0.1", moment) == wait
+        assert signin.login_wait(db, "sari.dewi", "10.0.0.1", moment) == 0
+        wait = signin.login_failed(db, "Sari.Dewi", "10.0.0.1", moment, first_delay=1, max_delay=60)
+        assert signin.login_wait(db, "sari.dewi", "10.0.0.1", moment) == wait
         waits.append(wait)
         moment += timedelta(seconds=wait)
     assert waits == [0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60, 60, 60]
-    assert users.login_wait(db, "sari.dewi", "10.0.0.2", wib()) == 0
-    users.login_succeeded(db, "sari.dewi", "10.0.0.1")
-    assert users.login_wait(db, "sari.dewi", "10.0.0.1", moment) == 0
+    assert signin.login_wait(db, "sari.dewi", "10.0.0.2", wib()) == 0
+    signin.login_succeeded(db, "sari.dewi", "10.0.0.1")
+    assert signin.login_wait(db, "sari.dewi", "10.0.0.1", moment) == 0
 
 
 @pytest.fixture
@@ -242,7 +242,7 @@ def test_a_new_password_is_checked_and_the_reason_named(app, client, db, new, re
     else:
         assert response.status_code == 422
         assert reason in response.get_data(as_text=True)
-        assert users.authenticate(db, NAME[0], GOOD) is not None
+        assert signin.authenticate(db, NAME[0], GOOD) is not None
 
 
 def test_a_long_passphrase_can_be_pasted_in_the_browser(browser, portal_server):
@@ -289,13 +289,13 @@ def test_generated_passwords_pass_the_policy(app, db):
     with app.app_context():
         output = app.test_cli_runner().invoke(args=["init-admin"]).output
     first = re.search(r"Kata sandi sekali pakai: (\S+)", output).group(1)
-    assert users.password_problem(first, username="admin", display_name="Administrator") is None
+    assert passwords.password_problem(first, username="admin", display_name="Administrator") is None
     admin = users.get_by_username(db, "admin").id
-    uid, created = users.create_account(db, "sari.dewi", display_name="Sari Dewi", jabatan=None, roles=["operator"],
-                                        by=admin, now=wib())
-    reset = users.reset_password(db, uid, by=admin, now=wib())
+    uid, created = accounts.create_account(db, "sari.dewi", display_name="Sari Dewi", jabatan=None, roles=["operator"],
+                                           by=admin, now=wib())
+    reset = accounts.reset_password(db, uid, by=admin, now=wib())
     for password in (created, reset):
-        assert users.password_problem(password, username="sari.dewi", display_name="Sari Dewi") is None
+        assert passwords.password_problem(password, username="sari.dewi", display_name="Sari Dewi") is None
 
 
 # ---------------------------------------------------------------- 11. e-mail addresses
@@ -322,9 +322,9 @@ def test_staff_addresses_are_checked_by_the_admin_page_and_the_cli(app, client, 
     login(client, "boss")
     response = post(client, ADMIN + f"akun/{NAME[0]}/email", {"email": MULTI}, page=ADMIN + f"akun/{NAME[0]}")
     assert response.status_code == 422 and "Alamat e-mail tidak valid" in response.get_data(as_text=True)
-    assert users.email_of(db, uid) is None
+    assert accounts.email_of(db, uid) is None
     post(client, ADMIN + f"akun/{NAME[0]}/email", {"email": "Sari@Contoh.ID"}, page=ADMIN + f"akun/{NAME[0]}")
-    assert users.email_of(db, uid) == "Sari@contoh.id"
+    assert accounts.email_of(db, uid) == "Sari@contoh.id"
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["user", "create", "budi", "--role", "operator", "--name", "Budi",
                                                     "--password", GOOD, "--email", MULTI])

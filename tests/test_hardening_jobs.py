@@ -220,7 +220,7 @@ from dataclasses import dataclass, field  # noqa: E402
 from datetime import timedelta  # noqa: E402
 
 from conftest import ROOT, VALID, table_counts  # noqa: E402
-from portal.domain import feedback, users  # noqa: E402
+from portal.domain import accounts, feedback  # noqa: E402
 from conftest import login  # noqa: E402
 from test_case_web import act, form_for  # noqa: E402
 from test_feedback import answered, rating_link  # noqa: E402,F401  (fixture)
@@ -301,8 +301,8 @@ def test_numeric_parameter_out_of_bounds_is_never_a_server_error(case, request, 
         case_path = case.path.format(ref=ref)
     if "grant_id" in case.params:
         now = datetime.now(timezone.utc)
-        ctx["grant"] = users.grant_acting(db, staff["pejabat"], "kadis", now - timedelta(hours=1),
-                                          now + timedelta(days=2), by=staff["admin"], now=now, note="SP Plh 800/1")
+        ctx["grant"] = accounts.grant_acting(db, staff["pejabat"], "kadis", now - timedelta(hours=1),
+                                             now + timedelta(days=2), by=staff["admin"], now=now, note="SP Plh 800/1")
     if case.role:
         login(client, case.role)
     else:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from portal.publish import website_report
+from portal.domain import website_report
 
 ROOT = Path(__file__).resolve().parent.parent
 

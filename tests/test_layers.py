@@ -13,7 +13,7 @@ import pytest
 from portal.domain import workflow
 
 ROOT = Path(__file__).resolve().parent.parent / "portal"
-PYTHON = sorted((ROOT / "web").glob("*.py")) + sorted((ROOT / "publish").glob("*.py"))
+PYTHON = sorted((ROOT / "web").glob("*.py")) + sorted((ROOT / "publish").rglob("*.py"))
 TEMPLATES = sorted((ROOT / "web" / "templates").rglob("*.html"))
 STATES = set(workflow.STATES)
 STEPS = set(workflow.STEPS) | set(workflow.EDITS)

@@ -13,7 +13,7 @@ from flask import url_for
 
 import conftest
 from conftest import LOGIN, PASSWORD, VALID, login, make_staff, photo_bytes, token
-from portal.domain import handling, policy, tracking, users
+from portal.domain import accounts, handling, policy, tracking, users
 
 WIB = ZoneInfo("Asia/Jakarta")
 INDEX = "/pengaduan/staf/"
@@ -121,7 +121,7 @@ def test_a_pejabat_whose_acting_period_ended_loses_the_identity_too(client, db, 
     """The rule asks for the role held now: named on the complaint is not enough."""
     plh = users.create_user(db, "plh", PASSWORD, display_name="Plh", roles=["admin"], now=wib())
     start = wib() - timedelta(days=10)
-    users.grant_acting(db, plh, "pejabat", start, start + timedelta(days=5), by=staff["admin"].id, now=start)
+    accounts.grant_acting(db, plh, "pejabat", start, start + timedelta(days=5), by=staff["admin"].id, now=start)
     db.execute("UPDATE disposisi SET pejabat_id = ? WHERE complaint_id = ?", [plh, disposed["id"]])
     db.conn.commit()
     login(client, "plh")
@@ -138,11 +138,11 @@ def acting(db, staff):
     ended = users.create_user(db, "plh.lama", PASSWORD, display_name="Plh Lama", jabatan="Plh Kabid Lama",
                               roles=["operator"], now=now)
     start = now - timedelta(days=10)
-    users.grant_acting(db, ended, "pejabat", start, now - timedelta(days=1), by=staff["admin"].id, now=start)
+    accounts.grant_acting(db, ended, "pejabat", start, now - timedelta(days=1), by=staff["admin"].id, now=start)
     running = users.create_user(db, "plt.baru", PASSWORD, display_name="Plt Baru", jabatan="Plt Kabid Baru",
                                 roles=["operator"], now=now)
-    users.grant_acting(db, running, "pejabat", now - timedelta(days=1), now + timedelta(days=30),
-                       by=staff["admin"].id, now=now)
+    accounts.grant_acting(db, running, "pejabat", now - timedelta(days=1), now + timedelta(days=30),
+                          by=staff["admin"].id, now=now)
     return {"ended": ended, "running": running}
 
 
@@ -219,9 +219,9 @@ def test_the_domain_refuses_an_ended_acting_official_as_assignee(app, client, db
 
 def test_an_admin_cannot_grant_a_period_that_has_already_ended(client, db, staff):
     now = wib()
-    with pytest.raises(users.InvalidPeriod, match="sudah berakhir"):
-        users.grant_acting(db, staff["lain"].id, "kadis", now - timedelta(days=5), now - timedelta(days=1),
-                           by=staff["admin"].id, now=now)
+    with pytest.raises(accounts.InvalidPeriod, match="sudah berakhir"):
+        accounts.grant_acting(db, staff["lain"].id, "kadis", now - timedelta(days=5), now - timedelta(days=1),
+                              by=staff["admin"].id, now=now)
     login(client, "admin")
     page = "/pengaduan/staf/admin/akun/lain"
     yesterday = (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
@@ -230,7 +230,7 @@ def test_an_admin_cannot_grant_a_period_that_has_already_ended(client, db, staff
                      "valid_until": yesterday}, page)
     assert response.status_code == 422
     assert "sudah berakhir" in response.get_data(as_text=True)
-    assert users.grants_of(db, staff["lain"].id, now) == ()
+    assert accounts.grants_of(db, staff["lain"].id, now) == ()
 
 
 # ---------------------------------------------------------------- the policy table, generated

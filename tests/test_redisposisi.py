@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import VALID
-from portal.domain import calendar as calendar_module
+from portal.domain import accounts, calendar as calendar_module
 from portal.domain import complaints, handling, reminders, tracking, users, workflow
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -75,7 +75,7 @@ def plh(db, staff):
     start = wib() - timedelta(days=20)
     plh = users.create_user(db, "plh", PASSWORD, display_name="Plh Kasi", jabatan="Plh Kasi Pendaftaran",
                             roles=["operator"], now=start)
-    users.grant_acting(db, plh, "pejabat", start, wib() - timedelta(days=1), by=staff["admin"].id, now=start)
+    accounts.grant_acting(db, plh, "pejabat", start, wib() - timedelta(days=1), by=staff["admin"].id, now=start)
     return plh
 
 

@@ -19,8 +19,8 @@ from conftest import ROOT, VALID
 from conftest import PASSWORD, login, portal_config, token
 from portal import create_app
 from portal.db import prepare, write_transaction
-from portal.domain import (catalog as catalog_module, complaints, feedback, handling, regions, reports, tracking,
-                           workflow)
+from portal.domain import (catalog as catalog_module, complaints, disclosure, feedback, handling, ikm, regions,
+                           report_xlsx, reports, tracking, workflow)
 from portal.domain.calendar import Calendar
 from portal.domain.users import create_user
 
@@ -321,7 +321,7 @@ def test_received_by_month_channel_category_kecamatan(year):
         elif row["tampil"] == "< 3":
             assert 0 < n < 3
         else:
-            assert row["tampil"] == reports.HIDDEN and n >= 3
+            assert row["tampil"] == disclosure.HIDDEN and n >= 3
     channel = rows_of(f["rincian"]["saluran"])
     for code in CATALOG.channels:
         assert channel[code] == shown(CHANNELS.count(code)), code
@@ -339,7 +339,7 @@ def test_a_lone_small_cell_takes_a_second_cell_with_it(year):
     rows = rows_of(cat)
     assert rows["kia"] == "< 3"
     # kia (1) alone would be 42 minus the others: the smallest other non-zero cell is hidden too.
-    assert rows["pindah-datang"] == reports.HIDDEN
+    assert rows["pindah-datang"] == disclosure.HIDDEN
     assert rows["ktp-el"] == "14" and rows["akta-kematian"] == "5" and rows["lainnya"] == "0"
     assert "tidak dapat dihitung" in cat["catatan"]
     visible = sum(r["jumlah"] for r in cat["baris"] if r["jumlah"] is not None)
@@ -438,22 +438,22 @@ def test_satisfaction_and_ikm(year):
     assert {u["kode"]: u["unsur"] for u in k["unsur"]} == {"waktu": 3, "perilaku": 7, "penanganan": 8}
     mean = sum(nrr.values()) / 3
     assert k["ikm"] == round(mean, 3) and k["konversi"] == round(mean * 25, 2)
-    assert (k["mutu"], k["kinerja"]) == reports.band(mean * 25)
+    assert (k["mutu"], k["kinerja"]) == ikm.band(mean * 25)
     assert k["selesai"]["k"] == sum(r[2] for r in rated)
 
 
 def test_ikm_on_hand_made_examples():
-    assert reports.ikm([4, 4, 4]) == {"ikm": 4.0, "konversi": 100.0, "mutu": "A", "kinerja": "Sangat Baik",
+    assert ikm.ikm([4, 4, 4]) == {"ikm": 4.0, "konversi": 100.0, "mutu": "A", "kinerja": "Sangat Baik",
                                       "bobot": 0.333}
-    assert reports.ikm([1, 1, 1])["konversi"] == 25.0 and reports.ikm([1, 1, 1])["mutu"] == "D"
+    assert ikm.ikm([1, 1, 1])["konversi"] == 25.0 and ikm.ikm([1, 1, 1])["mutu"] == "D"
     # 3, 3, 3.5 -> IKM 3.1667, konversi 79.17: B, Baik
-    assert reports.ikm([3, 3, 3.5])["konversi"] == 79.17 and reports.ikm([3, 3, 3.5])["kinerja"] == "Baik"
+    assert ikm.ikm([3, 3, 3.5])["konversi"] == 79.17 and ikm.ikm([3, 3, 3.5])["kinerja"] == "Baik"
     # the band edges of PermenPANRB 14/2017
-    assert [reports.band(v) for v in (64.99, 65.0, 76.60, 76.61, 88.30, 88.31)] == [
+    assert [ikm.band(v) for v in (64.99, 65.0, 76.60, 76.61, 88.30, 88.31)] == [
         ("D", "Tidak Baik"), ("C", "Kurang Baik"), ("C", "Kurang Baik"), ("B", "Baik"), ("B", "Baik"),
         ("A", "Sangat Baik")]
     # nine elements weigh 1/9 each, as the regulation's 0,111
-    assert reports.ikm([4] * 9)["bobot"] == 0.111
+    assert ikm.ikm([4] * 9)["bobot"] == 0.111
 
 
 def test_reopened(year):
@@ -462,9 +462,9 @@ def test_reopened(year):
 
 
 def test_share_text_carries_its_count():
-    assert reports.share(2, 4)["teks"] == "50 % (2 dari 4)"
-    assert reports.share(45, 60)["teks"] == "75,0 %"
-    assert reports.share(0, 0)["teks"] == "tidak ada data"
+    assert disclosure.share(2, 4)["teks"] == "50 % (2 dari 4)"
+    assert disclosure.share(45, 60)["teks"] == "75,0 %"
+    assert disclosure.share(0, 0)["teks"] == "tidak ada data"
 
 
 @pytest.mark.parametrize("counts,marks,total_only", [
@@ -476,7 +476,7 @@ def test_share_text_carries_its_count():
     ([0, 0, 0], ["", "", ""], False),
 ])
 def test_suppression_never_lets_the_total_reveal_a_small_cell(counts, marks, total_only):
-    got, only = reports.suppress(counts, 3)
+    got, only = disclosure.suppress(counts, 3)
     if total_only:
         assert only
         return
@@ -532,12 +532,12 @@ def test_the_json_holds_no_personal_data(year, tmp_path):
 def test_figures_workbook_matches_the_json(year):
     figures, period = year["figures"], year["period"]
     doc = reports.document(YEAR, period, figures, 3, None)
-    wb = load_workbook(io.BytesIO(reports.figures_xlsx(doc)))
+    wb = load_workbook(io.BytesIO(report_xlsx.figures_xlsx(doc)))
     summary = {r[0]: r[1] for r in wb["Ringkasan"].iter_rows(values_only=True)}
     assert summary["Pengaduan diterima"] == 42 and summary["Status"].startswith("DRAF")
     cat = {r[0]: r[1] for r in wb["Per kategori"].iter_rows(min_row=2, values_only=True)}
     assert cat["KIA (Kartu Identitas Anak)"] == "< 3" and cat["KTP-el"] == 14
-    assert reports.figures_xlsx(doc) == reports.figures_xlsx(doc)
+    assert report_xlsx.figures_xlsx(doc) == report_xlsx.figures_xlsx(doc)
 
 
 # --------------------------------------------------------------------------- portal: approval and register

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from portal.domain import skm, users
+from portal.domain import skm, skm_results, users
 
 SERVICES = {"ktp-el": "KTP-el", "kk": "Kartu Keluarga (KK)", "kia": "KIA"}
 LOKET = skm.Loket("1", "Loket 1", tuple(SERVICES))
@@ -50,7 +50,7 @@ def test_ikm_of_a_worked_example_with_its_band():
         and 5, 6, 9 (NRR 3.0 x 25 = 75.00, within 65.00-76.60: mutu C, "Kurang Baik").
         The others: 1 and 2 (3.5 x 25 = 87.50: B), 4 and 7 (4.0 x 25 = 100.00: A).
     """
-    result = skm.hitung(EXAMPLE)
+    result = skm_results.hitung(EXAMPLE)
     assert result["responden"] == 4
     assert [u["nrr"] for u in result["unsur"]] == [3.5, 3.5, 2.5, 4.0, 3.0, 3.0, 4.0, 2.5, 3.0]
     assert result["ikm"]["ikm"] == 3.222
@@ -63,26 +63,26 @@ def test_ikm_of_a_worked_example_with_its_band():
 @pytest.mark.parametrize("konversi,mutu", [(64.99, "D"), (65.00, "C"), (76.60, "C"), (76.61, "B"),
                                            (88.30, "B"), (88.31, "A"), (100.0, "A"), (25.0, "D")])
 def test_bands_follow_the_regulation(konversi, mutu):
-    from portal.domain.reports import band
+    from portal.domain.ikm import band
     assert band(konversi)[0] == mutu
 
 
 def test_minimum_sample_matches_krejcie_morgan():
     # The table is the formula s = X²NP(1-P) / (d²(N-1) + X²P(1-P)), X² = 3.841, P = .5, d = .05, rounded.
-    for n, s in skm.KREJCIE_MORGAN:
+    for n, s in skm_results.KREJCIE_MORGAN:
         formula = 3.841 * n * 0.25 / (0.0025 * (n - 1) + 3.841 * 0.25)
         assert abs(formula - s) <= 1.0, (n, s, formula)
-    assert skm.sampel_minimal(100) == 80
-    assert skm.sampel_minimal(101) == 86  # between rows: the larger population's row
-    assert skm.sampel_minimal(5) == 5
-    assert skm.sampel_minimal(2_000_000) == 384
+    assert skm_results.sampel_minimal(100) == 80
+    assert skm_results.sampel_minimal(101) == 86  # between rows: the larger population's row
+    assert skm_results.sampel_minimal(5) == 5
+    assert skm_results.sampel_minimal(2_000_000) == 384
 
 
 def test_period_with_fewer_respondents_than_the_table_is_warned(db):
     for scores in EXAMPLE:
         respond(db, scores)
-    skm.set_populasi(db, "2026-S1", "ktp-el", "1.200", services=SERVICES, actor_id=None, now=NOW)
-    figures = skm.compute(db, "2026-S1", services=SERVICES, today=TODAY)
+    skm_results.set_populasi(db, "2026-S1", "ktp-el", "1.200", services=SERVICES, actor_id=None, now=NOW)
+    figures = skm_results.compute(db, "2026-S1", services=SERVICES, today=TODAY)
     ktp = figures["layanan"][0]
     assert ktp["responden"] == 4 and ktp["sampel_minimal"] == 291
     assert "Baru 4 responden" in ktp["peringatan"] and "291" in ktp["peringatan"]
@@ -122,7 +122,7 @@ def test_small_service_is_suppressed_and_cannot_be_recovered_from_the_total(db):
     for scores in EXAMPLE:
         respond(db, scores, "kk")
     respond(db, EXAMPLE[0], "kia")
-    figures = skm.compute(db, "2026-S1", services=SERVICES, today=TODAY)
+    figures = skm_results.compute(db, "2026-S1", services=SERVICES, today=TODAY)
     shown = {i["layanan"]: i for i in figures["layanan"]}
     assert shown["kia"]["disembunyikan"] and shown["kia"]["responden_tampil"] == "< 3"
     assert shown["kia"]["ikm"]["ikm"] is None
@@ -138,25 +138,25 @@ def test_follow_up_needs_every_weak_element_and_the_kadis(db):
     operator = users.create_user(db, "op", "rahasia-sekali-2", display_name="Operator", roles=["operator"], now=NOW)
     for scores in EXAMPLE:
         respond(db, scores)
-    skm.add_rencana(db, "2026-S1", layanan="", unsur=3, teks="Tambah satu petugas loket pada jam sibuk.",
-                    penanggung_jawab="Kabid Dafduk", target="Juli 2026", services=SERVICES, actor_id=operator,
-                    now=NOW)
-    plans = skm.public_plans(skm.rencana(db, "2026-S1"), SERVICES)
-    digest = skm.plans_hash(plans)
+    skm_results.add_rencana(db, "2026-S1", layanan="", unsur=3, teks="Tambah satu petugas loket pada jam sibuk.",
+                            penanggung_jawab="Kabid Dafduk", target="Juli 2026", services=SERVICES, actor_id=operator,
+                            now=NOW)
+    plans = skm_results.public_plans(skm_results.rencana(db, "2026-S1"), SERVICES)
+    digest = skm_results.plans_hash(plans)
     with pytest.raises(skm.SkmError, match="Hanya Kepala Dinas"):
-        skm.approve(db, "2026-S1", services=SERVICES, actor_id=operator, roles={"operator"}, jabatan="",
-                    expected_hash=digest, today=TODAY, now=NOW)
+        skm_results.approve(db, "2026-S1", services=SERVICES, actor_id=operator, roles={"operator"}, jabatan="",
+                            expected_hash=digest, today=TODAY, now=NOW)
     with pytest.raises(skm.SkmError, match="unsur 5") as caught:
-        skm.approve(db, "2026-S1", services=SERVICES, actor_id=kadis, roles={"kadis"}, jabatan="",
-                    expected_hash=digest, today=TODAY, now=NOW)
+        skm_results.approve(db, "2026-S1", services=SERVICES, actor_id=kadis, roles={"kadis"}, jabatan="",
+                            expected_hash=digest, today=TODAY, now=NOW)
     assert "unsur 3" not in str(caught.value) and "unsur 8 (KTP-el)" in str(caught.value)
     for unsur in (5, 6, 8, 9):
-        skm.add_rencana(db, "2026-S1", layanan="ktp-el" if unsur == 8 else "", unsur=unsur,
-                        teks="Pasang papan alur pengaduan di loket.", penanggung_jawab="", target="",
-                        services=SERVICES, actor_id=operator, now=NOW)
-    digest = skm.plans_hash(skm.public_plans(skm.rencana(db, "2026-S1"), SERVICES))
-    skm.approve(db, "2026-S1", services=SERVICES, actor_id=kadis, roles={"kadis"}, jabatan="Kepala Dinas",
-                expected_hash=digest, today=TODAY, now=NOW)
+        skm_results.add_rencana(db, "2026-S1", layanan="ktp-el" if unsur == 8 else "", unsur=unsur,
+                                teks="Pasang papan alur pengaduan di loket.", penanggung_jawab="", target="",
+                                services=SERVICES, actor_id=operator, now=NOW)
+    digest = skm_results.plans_hash(skm_results.public_plans(skm_results.rencana(db, "2026-S1"), SERVICES))
+    skm_results.approve(db, "2026-S1", services=SERVICES, actor_id=kadis, roles={"kadis"}, jabatan="Kepala Dinas",
+                        expected_hash=digest, today=TODAY, now=NOW)
     audit = [r["action"] for r in db.query("SELECT action FROM audit_log")]
     assert "setujui_tindak_lanjut_skm" in audit and audit.count("rencana_skm") == 5
     with pytest.raises(Exception):
@@ -166,7 +166,7 @@ def test_follow_up_needs_every_weak_element_and_the_kadis(db):
 def test_export_holds_aggregates_only(db, tmp_path):
     for scores in EXAMPLE:
         respond(db, scores, umur="34", jenis_kelamin="P", saran="Antrean terlalu panjang, Bu Siti ramah.")
-    doc = skm.export(db, "2026-S1", tmp_path, services=SERVICES, today=TODAY)
+    doc = skm_results.export(db, "2026-S1", tmp_path, services=SERVICES, today=TODAY)
     text = (tmp_path / "data/skm/2026-S1.json").read_text(encoding="utf-8")
     assert json.loads(text)["keseluruhan"]["ikm"]["konversi"] == 80.56
     assert "Antrean" not in text and '"saran"' not in text

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from conftest import LiveServer
 from portal.db import connect
-from portal.domain import skm, standar, users
+from portal.domain import skm, skm_results, standar, users
 from portal.publish import skm as site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,21 +51,21 @@ def test_results_page_shows_ikm_band_and_follow_up_and_suppresses_a_small_period
     for scores in [GOOD, GOOD]:
         respond(db, services, scores, date(2026, 8, 4))
     today, now = date(2027, 1, 15), datetime(2027, 1, 15, 9, tzinfo=TZ)
-    figures = skm.compute(db, "2026-S1", services=services, today=today)
-    for _, unsur in skm.lemah(figures):
-        skm.add_rencana(db, "2026-S1", layanan="", unsur=unsur, teks=f"Perbaikan unsur {unsur} di semua loket.",
-                        penanggung_jawab="Kabid Pelayanan", target="Juni 2027", services=services,
-                        actor_id=kadis, now=now)
-    plans = skm.public_plans(skm.rencana(db, "2026-S1"), services)
+    figures = skm_results.compute(db, "2026-S1", services=services, today=today)
+    for _, unsur in skm_results.lemah(figures):
+        skm_results.add_rencana(db, "2026-S1", layanan="", unsur=unsur, teks=f"Perbaikan unsur {unsur} di semua loket.",
+                                penanggung_jawab="Kabid Pelayanan", target="Juni 2027", services=services,
+                                actor_id=kadis, now=now)
+    plans = skm_results.public_plans(skm_results.rencana(db, "2026-S1"), services)
     assert plans, "the example must have a weak element"
-    skm.approve(db, "2026-S1", services=services, actor_id=kadis, roles={"kadis"}, jabatan="Kepala Dinas",
-                expected_hash=skm.plans_hash(plans), today=today, now=now)
+    skm_results.approve(db, "2026-S1", services=services, actor_id=kadis, roles={"kadis"}, jabatan="Kepala Dinas",
+                        expected_hash=skm_results.plans_hash(plans), today=today, now=now)
     for periode in ("2026-S1", "2026-S2"):
-        skm.export(db, periode, folder, services=services, today=today)
+        skm_results.export(db, periode, folder, services=services, today=today)
 
     out = site.generate(folder, preview=False)
     full = out["skm/2026-S1.md"]
-    expected = skm.hitung([GOOD] * 4 + [(2, 3, 2, 4, 3, 3, 4, 2, 3)])["ikm"]
+    expected = skm_results.hitung([GOOD] * 4 + [(2, 3, 2, 4, 3, 3, 4, 2, 3)])["ikm"]
     ikm = f"{expected['ikm']:.2f}".replace(".", ",")
     konversi = f"{expected['konversi']:.2f}".replace(".", ",")
     assert f"Indeks Kepuasan Masyarakat: {ikm} (nilai konversi {konversi}, mutu {expected['mutu']}: " \
@@ -127,8 +127,8 @@ def test_citizen_answers_from_the_poster_without_javascript(portal, browser, tmp
     expect(phone.get_by_role("heading", name="Terima kasih, survei Anda telah kami terima")).to_be_visible()
     context.close()
 
-    figures = skm.compute(db, skm.periode_of(date.today()).kode, services=services, today=date.today(),
-                          min_count=1)
+    figures = skm_results.compute(db, skm.periode_of(date.today()).kode, services=services, today=date.today(),
+                                  min_count=1)
     kia = next(r for r in figures["layanan"] if r["layanan"] == "kia")
     assert kia["responden"] == 1 and kia["ikm"]["konversi"] == 100.0
     assert db.execute("SELECT jenis_kelamin FROM skm_responses").fetchone()[0] == "P"

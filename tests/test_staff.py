@@ -11,7 +11,7 @@ import conftest
 from conftest import LOGIN, PASSWORD, VALID, login, table_counts, token, upload_files
 from portal import create_app
 from portal.db import connect
-from portal.domain import users
+from portal.domain import signin, users
 
 INDEX = "/pengaduan/staf/"
 ENTRY = "/pengaduan/staf/catat"
@@ -43,7 +43,7 @@ def test_cli_user_create_makes_an_account_that_can_sign_in(app, client, db):
                  "--password", "rahasia-sekali-123")
     assert result.exit_code == 0, result.output
     assert "Akun ani dibuat dengan peran operator." in result.output
-    user = users.authenticate(db, "ani", "rahasia-sekali-123")
+    user = signin.authenticate(db, "ani", "rahasia-sekali-123")
     assert user.display_name == "Ani"
     assert users.roles_of(db, user.id, datetime.now(WIB)) == {"operator"}
     response = login(client, "ani", "rahasia-sekali-123")
@@ -62,13 +62,13 @@ def test_cli_init_admin_prints_the_password_once(app, client, db):
     first = cli(app, "init-admin")
     assert first.exit_code == 0
     password = re.search(r"Kata sandi sekali pakai: (\S+)", first.output).group(1)
-    assert users.authenticate(db, "admin", password) is not None
+    assert signin.authenticate(db, "admin", password) is not None
     second = cli(app, "init-admin")
     assert second.exit_code == 0
     assert "Akun admin sudah ada; tidak ada yang diubah." in second.output
     assert password not in second.output
     assert "Kata sandi sekali pakai" not in second.output
-    assert users.authenticate(db, "admin", password) is not None  # not reset by the second run
+    assert signin.authenticate(db, "admin", password) is not None  # not reset by the second run
     assert db["users"].count == 1
 
 
@@ -139,8 +139,8 @@ def test_new_admin_must_change_password_before_anything_else(app, client, db):
     page = client.get(INDEX)
     assert page.status_code == 200
     assert "Kata sandi telah diganti." in page.get_data(as_text=True)
-    assert users.authenticate(db, "admin", password) is None
-    assert users.authenticate(db, "admin", "sandi-baru-kantor-1") is not None
+    assert signin.authenticate(db, "admin", password) is None
+    assert signin.authenticate(db, "admin", "sandi-baru-kantor-1") is not None
 
 
 def test_password_change_signs_out_other_sessions(app, db):

@@ -6,12 +6,9 @@ stored), as the office stood at the end of the year: events after 31 December ar
 exporting 2026 in January or in June gives the same figures. For the current year the cut-off is
 today and the report is marked provisional (`lengkap: false`); only a complete year can be approved.
 
-Small numbers (PermenPANRB-style public statistics, complaints-domain.md section 4): in every
-breakdown below the kabupaten (month, channel, category, kecamatan, reason for "not fit") a count
-from 1 to REPORT_MIN_COUNT - 1 is shown as "< 3". Because the breakdown's total is shown, one
-suppressed cell could be recovered by subtraction; `suppress` therefore hides further cells
-("×") until no hidden cell can be derived from the total, or, when that is impossible, shows the
-total only. Zeros are shown: they identify nobody.
+Small numbers are shown honestly (disclosure.py: "< 3", and cells hidden so that a small one
+cannot be recovered from the total). The period and the complaints it reads are in
+report_period.py, the index of satisfaction in ikm.py, the workbooks in report_xlsx.py.
 
 The exported JSON (content/data/laporan-pengaduan/<tahun>.json) holds figures only: no names,
 contacts, NIK, tracking codes or free text. Plain Python, no Flask.
@@ -20,30 +17,23 @@ contacts, NIK, tracking codes or free text. Plain Python, no Flask.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import math
 import os
-import re
-import zipfile
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import date, datetime
 from pathlib import Path
 
-from babel.numbers import format_decimal
-
 from ..db import write_transaction
-from . import audit, deadlines, policy, regions, tracking, workflow
+from . import audit, deadlines, policy, regions, workflow
 from .calendar import Calendar
 from .catalog import Catalog
+from .disclosure import DEFAULT_MIN_COUNT, breakdown, share
+from .ikm import SKM_ELEMENTS, ikm
+from .report_period import (Period, ReportError, _day, _load, _MemoCalendar, _overall_days, _state_at, _step_days,
+                            period)
 
 KIND = "laporan-tahunan-penanganan-pengaduan"
 VERSION = 1
-DEFAULT_MIN_COUNT = 3
-# Below this many, a percentage is written with its count: "50 % (2 dari 4)".
-SMALL_BASE = 30
-HIDDEN = "\u00d7"  # a cell hidden so that a "< 3" cannot be recovered from the total
 DATA_SUBDIR = Path("data") / "laporan-pengaduan"
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
@@ -59,10 +49,6 @@ SOP_STEPS = {
     6: "Persetujuan tanggapan",
     7: "Pengiriman tanggapan",
 }
-# Events whose time is the citizen's, not the office's: the wait for information they were asked
-# for (ends with tambah_informasi or dicabut) and the time between reply and their objection.
-CITIZEN_TIME = {"tambah_informasi", "dicabut", "tidak_selesai"}
-FINISH_REPLY = "kirim"
 
 # Outcome of each complaint of the year, from its state at the cut-off; the states of each come
 # from the workflow's table (its state groups and the steps that close a complaint).
@@ -81,38 +67,8 @@ assert sorted(s for _, _, states in OUTCOMES for s in states) == sorted(workflow
 REPORT_APPROVED = "disetujui"
 REPORT_DRAFT = "draft"
 
-# The rating form's questions and the SKM elements (unsur) of PermenPANRB 14/2017 they stand for.
-SKM_ELEMENTS = (
-    ("waktu", 3, "Waktu Penyelesaian"),
-    ("perilaku", 7, "Perilaku Pelaksana"),
-    ("penanganan", 8, "Penanganan Pengaduan, Saran dan Masukan"),
-)
-# PermenPANRB 14/2017 (as KepMenPAN 25/2004): the converted index (IKM x 25) and its bands.
-BANDS = ((88.31, "A", "Sangat Baik"), (76.61, "B", "Baik"), (65.00, "C", "Kurang Baik"), (25.00, "D", "Tidak Baik"))
-
 # Clocks of deadlines.clocks that measure the office; melengkapi_informasi is the citizen's limit.
 NOT_OFFICE_CLOCKS = {"melengkapi_informasi"}
-
-
-class ReportError(ValueError):
-    "The report cannot be made or approved; the message says why, in Indonesian."
-
-
-# --------------------------------------------------------------------------- small helpers
-
-def angka(value: float, decimals: int = 0) -> str:
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale="id")
-
-
-def share(k: int, n: int) -> dict:
-    """A share with its count; on a small base the text carries the count: "50 % (2 dari 4)"."""
-    if n == 0:
-        return {"k": 0, "n": 0, "persen": None, "teks": "tidak ada data"}
-    pct = round(100 * k / n, 1)
-    if n < SMALL_BASE:
-        return {"k": k, "n": n, "persen": pct, "teks": f"{angka(round(100 * k / n))} % ({k} dari {n})"}
-    return {"k": k, "n": n, "persen": pct, "teks": f"{angka(pct, 1)} %"}
 
 
 def percentile(values: list[float], p: float) -> float | None:
@@ -130,214 +86,6 @@ def median(values: list[float]) -> float | None:
     mid = n // 2
     value = ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
     return int(value) if value == int(value) else value
-
-
-def band(konversi: float) -> tuple[str, str]:
-    """Mutu and kinerja of a converted index (25-100), PermenPANRB 14/2017."""
-    value = round(konversi, 2)
-    for floor, mutu, kinerja in BANDS:
-        if value >= floor:
-            return mutu, kinerja
-    return BANDS[-1][1], BANDS[-1][2]
-
-
-def ikm(nrr: list[float]) -> dict:
-    """IKM from the elements' NRR (1-4): each element weighs the same (1/number of elements, as
-    PermenPANRB 14/2017's 1/9 for nine), IKM = sum of weighted NRR; konversi = IKM x 25."""
-    if not nrr:
-        return {"ikm": None, "konversi": None, "mutu": None, "kinerja": None, "bobot": None}
-    weight = 1 / len(nrr)
-    value = sum(v * weight for v in nrr)
-    konversi = round(value * 25, 2)
-    mutu, kinerja = band(konversi)
-    return {"ikm": round(value, 3), "konversi": konversi, "mutu": mutu, "kinerja": kinerja,
-            "bobot": round(weight, 3)}
-
-
-def _disclosed(cells: list[tuple[int, int]], total: int) -> bool:
-    """Whether some hidden cell's value follows from the total. `cells` are the (low, high) bounds a
-    reader knows for each hidden cell; the hidden cells sum to `total`. Interval sums of integer
-    ranges are contiguous, so a cell is pinned exactly when its feasible range is one value."""
-    lo_sum = sum(lo for lo, _ in cells)
-    hi_sum = sum(hi for _, hi in cells)
-    for lo, hi in cells:
-        low = max(lo, total - (hi_sum - hi))
-        high = min(hi, total - (lo_sum - lo))
-        if low >= high:
-            return True
-    return False
-
-
-def suppress(counts: list[int], min_count: int) -> tuple[list[str], bool]:
-    """How each cell of a breakdown is shown, and whether only the total may be shown.
-
-    Returns (marks, total_only): marks[i] is "" (shown), "kecil" (1 .. min_count-1: "< 3") or
-    "sekunder" (hidden so that a small cell cannot be recovered from the total)."""
-    marks = ["kecil" if 0 < c < min_count else "" for c in counts]
-    if "kecil" not in marks:
-        return marks, False
-    total = sum(counts)
-    while True:
-        hidden = [i for i, m in enumerate(marks) if m]
-        bounds = [(1, min_count - 1) if marks[i] == "kecil" else (min_count, total) for i in hidden]
-        if not _disclosed(bounds, sum(counts[i] for i in hidden)):
-            return marks, False
-        candidates = sorted((c, i) for i, c in enumerate(counts) if c > 0 and not marks[i])
-        if not candidates:
-            return marks, True
-        marks[candidates[0][1]] = "sekunder"
-
-
-def breakdown(title: str, rows: list[tuple[str, str, int]], min_count: int, total_label: str = "Jumlah") -> dict:
-    """A breakdown below the kabupaten with its small cells suppressed; raw counts of hidden cells
-    are not kept (this dict goes into the public JSON as it is)."""
-    counts = [c for _, _, c in rows]
-    marks, total_only = suppress(counts, min_count)
-    out_rows = []
-    for (code, label, count), mark in zip(rows, marks):
-        if total_only and count > 0:
-            out_rows.append({"kode": code, "label": label, "jumlah": None, "tampil": HIDDEN})
-        elif mark == "kecil":
-            out_rows.append({"kode": code, "label": label, "jumlah": None, "tampil": f"< {min_count}"})
-        elif mark == "sekunder":
-            out_rows.append({"kode": code, "label": label, "jumlah": None, "tampil": HIDDEN})
-        else:
-            out_rows.append({"kode": code, "label": label, "jumlah": count, "tampil": angka(count)})
-    notes = []
-    if any(marks):
-        notes.append(f"Jumlah 1 sampai {min_count - 1} ditampilkan sebagai \u201c< {min_count}\u201d agar "
-                     "pengadu tidak dapat dikenali.")
-    if "sekunder" in marks and not total_only:
-        notes.append(f"Tanda {HIDDEN} menyembunyikan angka lain agar angka \u201c< {min_count}\u201d tidak "
-                     "dapat dihitung dari jumlah keseluruhan.")
-    if total_only:
-        notes.append("Rinciannya tidak ditampilkan karena angkanya terlalu kecil; hanya jumlah keseluruhan "
-                     "yang disajikan.")
-    return {"judul": title, "baris": out_rows, "total": sum(counts), "total_label": total_label,
-            "hanya_total": total_only, "catatan": " ".join(notes) or None}
-
-
-# --------------------------------------------------------------------------- the period
-
-@dataclass(frozen=True)
-class Period:
-    tahun: int
-    start: date
-    as_of: date  # the last day whose events count
-    complete: bool
-
-    @property
-    def start_iso(self) -> str:
-        return self.start.isoformat()
-
-    @property
-    def end_iso(self) -> str:
-        """Exclusive upper bound for ISO timestamps (naive or with an offset): the day after as_of."""
-        return (self.as_of + timedelta(days=1)).isoformat()
-
-
-def period(tahun: int, today: date) -> Period:
-    if not 2000 <= tahun <= 2999:
-        raise ReportError("Tahun laporan tidak valid.")
-    start, end = date(tahun, 1, 1), date(tahun, 12, 31)
-    if today < start:
-        raise ReportError(f"Tahun {tahun} belum dimulai; laporan belum dapat dibuat.")
-    return Period(tahun, start, min(end, today), today > end)
-
-
-class _MemoCalendar:
-    """The calendar with its pure arithmetic memoised: a year of complaints asks for the same few
-    hundred (start, days) deadlines again and again."""
-
-    def __init__(self, calendar: Calendar):
-        self._calendar = calendar
-        self.add_working_days = lru_cache(maxsize=None)(calendar.add_working_days)
-        self.add_calendar_days = lru_cache(maxsize=None)(calendar.add_calendar_days)
-        self.working_days_between = lru_cache(maxsize=None)(calendar.working_days_between)
-        self.is_working_day = lru_cache(maxsize=None)(calendar.is_working_day)
-
-    def __getattr__(self, name):
-        return getattr(self._calendar, name)
-
-
-def _day(iso: str) -> date:
-    return datetime.fromisoformat(iso).date()
-
-
-# --------------------------------------------------------------------------- computing
-
-_COMPLAINT_COLUMNS = ("id", "received_at", "channel", "category", "kecamatan", "state")
-_EVENT_COLUMNS = ("complaint_id", "at", "kind", "from_state", "to_state", "data")
-
-
-def _candidates_sql(closed: list[str]) -> str:
-    placeholders = ", ".join("?" for _ in closed)
-    # Complaints of the year, and older ones that may still have been open at the cut-off.
-    return (f"SELECT id FROM complaints WHERE received_at >= ? AND received_at < ? "
-            f"UNION SELECT id FROM complaints WHERE received_at < ? AND state NOT IN ({placeholders}) "
-            f"UNION SELECT e.complaint_id FROM events e JOIN complaints c ON c.id = e.complaint_id "
-            f"WHERE c.received_at < ? AND e.at >= ?")
-
-
-def _load(db, p: Period):
-    """(complaint, events up to the cut-off) for every complaint that matters, in id order."""
-    closed = list(workflow.states_where(lambda s: s.closed))
-    cand = _candidates_sql(closed)
-    params = [p.start_iso, p.end_iso, p.start_iso, *closed, p.start_iso, p.start_iso]
-    complaints = db.execute(
-        f"SELECT {', '.join(_COMPLAINT_COLUMNS)} FROM complaints WHERE id IN ({cand}) AND received_at < ? ORDER BY id",
-        [*params, p.end_iso])
-    events = db.execute(
-        f"SELECT {', '.join('e.' + c for c in _EVENT_COLUMNS)} FROM events e WHERE e.complaint_id IN ({cand}) "
-        f"AND e.at < ? ORDER BY e.complaint_id, e.at, e.id", [*params, p.end_iso])
-    pending = next(events, None)
-    for row in complaints:
-        complaint = dict(zip(_COMPLAINT_COLUMNS, row))
-        own = []
-        while pending is not None and pending[0] < complaint["id"]:
-            pending = next(events, None)
-        while pending is not None and pending[0] == complaint["id"]:
-            own.append(dict(zip(_EVENT_COLUMNS, pending)))
-            pending = next(events, None)
-        yield complaint, own
-
-
-def _state_at(events: list[dict]) -> str:
-    state = workflow.INITIAL
-    for e in events:
-        if e["to_state"]:
-            state = e["to_state"]
-    return state
-
-
-def _step_days(complaint: dict, events: list[dict], calendar) -> dict[int, int]:
-    """Working days the office spent on each SOP step of one complaint (summed over rounds)."""
-    out: dict[int, int] = {}
-    received = _day(complaint["received_at"])
-    since = None
-    for e in events:
-        day = _day(e["at"])
-        if e["kind"] == "diterima":
-            out[1] = out.get(1, 0) + max(0, calendar.working_days_between(received, day))
-            since = day
-            continue
-        if not e["to_state"] or e["kind"] not in workflow.STEPS:
-            continue
-        if since is not None and e["kind"] not in CITIZEN_TIME:
-            step = workflow.STEPS[e["kind"]].sop_step
-            out[step] = out.get(step, 0) + max(0, calendar.working_days_between(since, day))
-        since = day
-    return out
-
-
-def _overall_days(complaint: dict, events: list[dict], calendar) -> int | None:
-    """Working days from receipt to the first reply sent, without the wait for the citizen."""
-    for i, e in enumerate(events):
-        if e["kind"] == FINISH_REPLY:
-            upto = events[:i + 1]
-            gross = calendar.working_days_between(_day(complaint["received_at"]), _day(e["at"]))
-            return max(0, gross - deadlines.paused_days(upto, calendar, "kerja"))
-    return None
 
 
 def compute(db, tahun: int, *, catalog: Catalog, calendar: Calendar, today: date,
@@ -576,132 +324,3 @@ def years(db, out_dir: str | os.PathLike, today: date) -> list[int]:
     found |= {int(p.stem) for p in Path(out_dir).glob("*.json") if p.stem.isdigit()}
     found.add(today.year)
     return sorted((y for y in found if y <= today.year), reverse=True)
-
-
-# --------------------------------------------------------------------------- spreadsheets
-
-def _workbook():
-    from openpyxl import Workbook
-    return Workbook()
-
-
-def _save(wb) -> bytes:
-    out = io.BytesIO()
-    # Fixed document properties, so that the same figures give the same file.
-    fixed = datetime(2000, 1, 1)
-    wb.properties.creator = "Portal Pengaduan Dispendukcapil Kabupaten Trenggalek"
-    wb.properties.created = wb.properties.modified = fixed
-    wb.save(out)
-    # openpyxl stamps the save time into docProps/core.xml and into each zip entry; replace both
-    # with the fixed time, or two exports of the same figures differ when seconds tick between them.
-    stable = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as src, \
-            zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data)
-            dst.writestr(entry, data)
-    return stable.getvalue()
-
-
-def _sheet(wb, title: str, headers: list[str], rows: list[list], first: bool = False):
-    from openpyxl.styles import Font
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title[:31]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    for i, header in enumerate(headers, start=1):
-        width = max([len(str(header))] + [len(str(r[i - 1])) for r in rows if r[i - 1] is not None] + [8])
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(60, width + 2)
-    ws.freeze_panes = "A2"
-    return ws
-
-
-def _cell(row: dict):
-    return row["jumlah"] if row["jumlah"] is not None else row["tampil"]
-
-
-def figures_xlsx(doc: dict) -> bytes:
-    """The report's figures (as published, small cells suppressed) as a workbook for the office."""
-    a = doc["angka"]
-    wb = _workbook()
-    status = "Disetujui" if is_approved(doc) else "DRAF (belum disetujui)"
-    _sheet(wb, "Ringkasan", ["Uraian", "Nilai"], [
-        ["Judul", doc["judul"]], ["Keadaan per tanggal", doc["per_tanggal"]],
-        ["Tahun lengkap", "ya" if doc["lengkap"] else "tidak (sementara)"], ["Status", status],
-        ["Disetujui oleh", doc["disetujui_oleh"] or ""], ["Tanggal disetujui", doc["tanggal_disetujui"] or ""],
-        ["Pengaduan diterima", a["diterima"]],
-        ["Ditindaklanjuti", a["hasil"]["ditindaklanjuti"]],
-        ["Terlambat pada akhir periode (masih terbuka)", a["terlambat_akhir_tahun"]["jumlah"]],
-        ["Pengaduan dibuka kembali (peristiwa pada tahun ini)", a["dibuka_kembali"]["peristiwa"]],
-        ["Responden penilaian", a["kepuasan"]["responden"]],
-        ["IKM (1-4)", a["kepuasan"]["ikm"]], ["Nilai konversi (x25)", a["kepuasan"]["konversi"]],
-        ["Mutu pelayanan", a["kepuasan"]["mutu"] or ""], ["Kinerja", a["kepuasan"]["kinerja"] or ""],
-        ["Ambang angka kecil", doc["ambang"]],
-    ], first=True)
-    for key, sheet in (("bulan", "Per bulan"), ("saluran", "Per saluran"), ("kategori", "Per kategori"),
-                       ("kecamatan", "Per kecamatan")):
-        b = a["rincian"][key]
-        _sheet(wb, sheet, [sheet.replace("Per ", "").capitalize(), "Jumlah"],
-               [[r["label"], _cell(r)] for r in b["baris"]] + [["Jumlah", b["total"]]]
-               + ([["Catatan: " + b["catatan"], None]] if b["catatan"] else []))
-    _sheet(wb, "Hasil", ["Hasil", "Jumlah"], [[r["label"], r["jumlah"]] for r in a["hasil"]["baris"]]
-           + [["Jumlah", a["hasil"]["total"]]])
-    b = a["tidak_layak"]
-    _sheet(wb, "Tidak layak", ["Alasan", "Jumlah"], [[r["label"], _cell(r)] for r in b["baris"]]
-           + [["Jumlah", b["total"]]] + ([["Catatan: " + b["catatan"], None]] if b["catatan"] else []))
-    lama = a["lama"]
-    _sheet(wb, "Lama penanganan", ["Langkah", "Pengaduan", "Median (hari kerja)", "Persentil 90 (hari kerja)"],
-           [[f"{s['langkah']}. {s['label']}", s["n"], s["median"], s["p90"]] for s in lama["langkah"]]
-           + [[lama["keseluruhan"]["label"], lama["keseluruhan"]["n"], lama["keseluruhan"]["median"],
-               lama["keseluruhan"]["p90"]]])
-    _sheet(wb, "Ketepatan waktu", ["Batas waktu", "Dasar", "Batas", "Dinilai", "Tepat waktu", "Terlambat",
-                                   "Belum jatuh tempo", "Ditunda", "Persen tepat waktu"],
-           [[k["nama"], k["dasar"], k["batas"], k["dinilai"], k["tepat"], k["terlambat"], k["belum_jatuh_tempo"],
-             k["ditunda"], k["tepat_waktu"]["persen"]] for k in a["ketepatan"]])
-    _sheet(wb, "Kepuasan", ["Unsur SKM", "NRR", "NRR tertimbang"],
-           [[f"U{u['unsur']} {u['nama']}", u["nrr"], u["nrr_tertimbang"]] for u in a["kepuasan"]["unsur"]]
-           + [["IKM", a["kepuasan"]["ikm"], None], ["Konversi", a["kepuasan"]["konversi"], None],
-              ["Responden", a["kepuasan"]["responden"], None]])
-    return _save(wb)
-
-
-REGISTER_HEADERS = ["Kode pelacakan", "Tanggal diterima", "Tanggal tanggapan dikirim", "Tanggal ditutup",
-                    "Saluran", "Kategori", "Kecamatan", "Status", "Sifat", "Nama", "E-mail", "Telepon"]
-
-
-def register_rows(db, tahun: int, *, catalog: Catalog) -> list[list]:
-    """The staff-only register: one row per complaint received in the year, with personal data."""
-    start, end = f"{tahun}-01-01", f"{tahun + 1}-01-01"
-    closing, closed = workflow.sql_in("e.to_state", workflow.states_where(lambda s: s.closed))
-    cursor = db.execute(
-        "SELECT c.id, c.tracking_code, c.received_at, c.channel, c.category, c.kecamatan, c.state, c.visibility, "
-        "c.name, c.email, c.phone, "
-        "(SELECT min(at) FROM events e WHERE e.complaint_id = c.id AND e.kind = 'kirim'), "
-        f"(SELECT max(at) FROM events e WHERE e.complaint_id = c.id AND {closing}) "
-        "FROM complaints c WHERE c.received_at >= ? AND c.received_at < ? ORDER BY c.received_at, c.id",
-        [*closed, start, end])
-    rows = []
-    for (_, code, received, channel, category, kec, state, visibility, name, email, phone, replied,
-         closed) in cursor:
-        region = regions.get(kec)
-        rows.append([tracking.display(code), _day(received).isoformat(), _day(replied).isoformat() if replied else "",
-                     _day(closed).isoformat() if closed and not workflow.is_open(state) else "",
-                     catalog.channels.get(channel, channel), catalog.categories.get(category, category),
-                     region.nama if region else kec, workflow.STATES[state].label, visibility,
-                     name or "", email or "", phone or ""])
-    return rows
-
-
-def register_xlsx(rows: list[list], tahun: int) -> bytes:
-    wb = _workbook()
-    ws = _sheet(wb, f"Register {tahun}", REGISTER_HEADERS, rows, first=True)
-    ws.append([])
-    ws.append(["RAHASIA: berisi data pribadi (UU 27/2022). Jangan diteruskan atau diunggah ke tempat umum."])
-    return _save(wb)

@@ -22,7 +22,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from ..domain import content_store, site_changes, site_menu, users
+from ..domain import accounts, content_store, site_changes, site_menu, users
 from ..domain.content_store import Repo
 from . import drafts, site
 
@@ -140,7 +140,7 @@ def run_one(db, *, repo_path: str | Path, site_dir: str | Path, releases: str | 
             site_changes.finish_job(db, job, ok=False, now=now(), error=message)
             return f"perubahan #{change.id}: {message}"
         author = users.get(db, change.author_id)
-        email = users.email_of(db, change.author_id) or f"{author.username}@dispendukcapil.invalid"
+        email = accounts.email_of(db, change.author_id) or f"{author.username}@dispendukcapil.invalid"
         commit = repo.prepare_commit(files_for(db, change, repo), author=author.display_name, email=email,
                                      message=site_changes.commit_message(db, change), parent=old)
         stamp = now().strftime("%Y%m%d-%H%M%S")

@@ -22,7 +22,8 @@ from pathlib import Path
 import segno
 
 from ..domain import skm as domain
-from ..domain.reports import angka
+from ..domain import skm_results as results
+from ..domain.disclosure import angka
 from ..domain.standar import names
 from . import pdfcache
 from .errors import DataError
@@ -65,8 +66,8 @@ def read_results(content_dir: Path) -> list[dict]:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise DataError(path, f"baris {exc.lineno}", f"bukan JSON yang sah ({exc.msg}); ekspor ulang dari portal")
-        if not isinstance(doc, dict) or doc.get("jenis") != domain.KIND:
-            raise DataError(path, "'jenis'", f"berkas ini bukan hasil SKM (harus '{domain.KIND}')")
+        if not isinstance(doc, dict) or doc.get("jenis") != results.KIND:
+            raise DataError(path, "'jenis'", f"berkas ini bukan hasil SKM (harus '{results.KIND}')")
         if doc.get("periode") != path.stem:
             raise DataError(path, "'periode'", f"periode {doc.get('periode')!r} tidak sama dengan nama berkas")
         for key in ("label", "layanan", "keseluruhan", "penilaian_pengaduan", "tindak_lanjut", "ambang"):
@@ -131,7 +132,7 @@ def render_results(doc: dict) -> str:
         out.append("")
     out.append("## Tindak lanjut\n")
     t = doc["tindak_lanjut"]
-    if t["status"] == domain.PLAN_APPROVED:
+    if t["status"] == results.PLAN_APPROVED:
         out.append(f"Rencana tindak lanjut disetujui oleh {md(t['disetujui_oleh'])} pada "
                    f"{md(_tanggal(t['tanggal_disetujui']))}.\n")
         out.append("| Layanan | Unsur | Rencana | Penanggung jawab | Target |\n|---|---|---|---|---|")

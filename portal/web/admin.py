@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..domain import users
+from ..domain import accounts, passwords, users
 from . import get_db, now, params
 from .auth import requires
 
@@ -47,27 +47,27 @@ def _moment(name: str) -> datetime | None:
     try:
         parsed = datetime.strptime(value, "%Y-%m-%dT%H:%M")
     except ValueError:
-        raise users.InvalidPeriod("Isi tanggal dan jam dengan benar, misalnya 2026-11-25T09:30.") from None
+        raise accounts.InvalidPeriod("Isi tanggal dan jam dengan benar, misalnya 2026-11-25T09:30.") from None
     return parsed.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
 
 
 def _edit_page(user: users.User, *, error: str | None = None, status: int = 200, form=None):
     db = get_db()
-    return render_template("admin/edit.html", a=users.account(db, user.id, now()), roles=users.ROLES,
-                           statuses=users.ACTING_STATUS, history=users.history(db, user.id)[:50],
-                           email=users.email_of(db, user.id), error=error, form=form or {}, me=_me()), status
+    return render_template("admin/edit.html", a=accounts.account(db, user.id, now()), roles=users.ROLES,
+                           statuses=accounts.ACTING_STATUS, history=accounts.history(db, user.id)[:50],
+                           email=accounts.email_of(db, user.id), error=error, form=form or {}, me=_me()), status
 
 
 def _password_page(user: users.User, password: str, *, created: bool):
     return render_template("admin/password.html", user=user, password=password, created=created,
-                           min_length=users.MIN_PASSWORD)
+                           min_length=passwords.MIN_PASSWORD)
 
 
 @bp.route("/")
 @requires("kelola_akun")
 def index():
-    return render_template("admin/index.html", accounts=users.list_users(get_db(), now()), roles=users.ROLES,
-                           statuses=users.ACTING_STATUS)
+    return render_template("admin/index.html", accounts=accounts.list_users(get_db(), now()), roles=users.ROLES,
+                           statuses=accounts.ACTING_STATUS)
 
 
 @bp.route("/akun-baru", methods=["GET", "POST"])
@@ -77,7 +77,7 @@ def create():
     if request.method == "POST":
         f = request.form
         try:
-            user_id, password = users.create_account(
+            user_id, password = accounts.create_account(
                 get_db(), f.get("username", ""), display_name=f.get("display_name", ""),
                 jabatan=f.get("jabatan", ""), roles=f.getlist("roles"), by=_me(), now=now())
         except users.UserError as exc:
@@ -109,7 +109,7 @@ def _change(username: str, action, message: str):
 @bp.route("/akun/<username>/profil", methods=["POST"])
 @requires("kelola_akun")
 def profile(username):
-    return _change(username, lambda db, u: users.set_profile(
+    return _change(username, lambda db, u: accounts.set_profile(
         db, u.id, request.form.get("display_name", ""), request.form.get("jabatan", ""), by=_me(), now=now()),
         "Nama dan jabatan disimpan.")
 
@@ -117,28 +117,28 @@ def profile(username):
 @bp.route("/akun/<username>/email", methods=["POST"])
 @requires("kelola_akun")
 def email(username):
-    return _change(username, lambda db, u: users.set_email(db, u.id, request.form.get("email", ""), by=_me(),
-                                                           now=now()), "Alamat e-mail disimpan.")
+    return _change(username, lambda db, u: accounts.set_email(db, u.id, request.form.get("email", ""), by=_me(),
+                                                              now=now()), "Alamat e-mail disimpan.")
 
 
 @bp.route("/akun/<username>/peran", methods=["POST"])
 @requires("kelola_akun")
 def roles(username):
-    return _change(username, lambda db, u: users.set_roles(
+    return _change(username, lambda db, u: accounts.set_roles(
         db, u.id, request.form.getlist("roles"), by=_me(), now=now()), "Peran tetap disimpan.")
 
 
 @bp.route("/akun/<username>/nonaktifkan", methods=["POST"])
 @requires("kelola_akun")
 def deactivate(username):
-    return _change(username, lambda db, u: users.deactivate(db, u.id, by=_me(), now=now()),
+    return _change(username, lambda db, u: accounts.deactivate(db, u.id, by=_me(), now=now()),
                    "Akun dinonaktifkan. Semua sesi akun ini telah diakhiri.")
 
 
 @bp.route("/akun/<username>/aktifkan", methods=["POST"])
 @requires("kelola_akun")
 def reactivate(username):
-    return _change(username, lambda db, u: users.reactivate(db, u.id, by=_me(), now=now()),
+    return _change(username, lambda db, u: accounts.reactivate(db, u.id, by=_me(), now=now()),
                    "Akun diaktifkan kembali.")
 
 
@@ -147,7 +147,7 @@ def reactivate(username):
 def reset_password(username):
     user = _account(username)
     try:
-        password = users.reset_password(get_db(), user.id, by=_me(), now=now())
+        password = accounts.reset_password(get_db(), user.id, by=_me(), now=now())
     except users.UserError as exc:
         return _edit_page(user, error=str(exc), status=422)
     current_app.logger.info("password of account %s reset by user %s", user.id, _me())
@@ -158,8 +158,8 @@ def reset_password(username):
 @requires("kelola_akun")
 def grant(username):
     def action(db, u):
-        users.grant_acting(db, u.id, request.form.get("role", ""), _moment("valid_from"), _moment("valid_until"),
-                           by=_me(), now=now(), note=request.form.get("note", ""))
+        accounts.grant_acting(db, u.id, request.form.get("role", ""), _moment("valid_from"), _moment("valid_until"),
+                              by=_me(), now=now(), note=request.form.get("note", ""))
     return _change(username, action, "Peran sementara (Plh/Plt) diberikan. Peran itu berakhir dengan "
                                      "sendirinya pada akhir masa berlakunya.")
 
@@ -170,6 +170,6 @@ def revoke(username):
     def action(db, u):
         grant_id = params.whole_number(request.form, "grant_id", low=1, high=params.MAX_ID)
         if grant_id is None:
-            raise users.UnknownGrant("Peran sementara itu tidak ditemukan pada akun ini.")
-        users.revoke_grant(db, u.id, grant_id, by=_me(), now=now())
+            raise accounts.UnknownGrant("Peran sementara itu tidak ditemukan pada akun ini.")
+        accounts.revoke_grant(db, u.id, grant_id, by=_me(), now=now())
     return _change(username, action, "Peran sementara dicabut; akun itu tidak lagi memegangnya.")

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from ..domain import policy, users
+from ..domain import passwords, policy, signin, users
 from . import get_db, limiter, now
 
 bp = Blueprint("auth", __name__, url_prefix="/pengaduan/staf")
@@ -46,7 +46,7 @@ def load_user(user_id: str):
     except ValueError:
         return None
     # Sessions end SESSION_HOURS after sign-in, however busy (the cookie's own lifetime is the idle limit).
-    user = users.session_user(get_db(), uid, token, now(), hours=current_app.config["SESSION_HOURS"])
+    user = signin.session_user(get_db(), uid, token, now(), hours=current_app.config["SESSION_HOURS"])
     if user is None:
         return None
     return StaffUser(user, users.roles_of(get_db(), uid, now()), token)
@@ -112,8 +112,8 @@ def _wait_text(seconds: int) -> str:
 def _failed(username: str) -> int:
     """Count a wrong password for this user name from this address; the wait it imposes."""
     config = current_app.config
-    return users.login_failed(get_db(), username, request.remote_addr, now(),
-                              first_delay=config["LOGIN_DELAY_SECONDS"], max_delay=config["LOGIN_DELAY_MAX_SECONDS"])
+    return signin.login_failed(get_db(), username, request.remote_addr, now(),
+                               first_delay=config["LOGIN_DELAY_SECONDS"], max_delay=config["LOGIN_DELAY_MAX_SECONDS"])
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -126,18 +126,18 @@ def login():
     error, status = None, 200
     if form.validate_on_submit():
         db, username, client = get_db(), form.username.data, request.remote_addr
-        wait = users.login_wait(db, username, client, now())
+        wait = signin.login_wait(db, username, client, now())
         if wait:
             # The password is not even checked while the pair waits: a guess teaches nothing.
             error, status = _wait_text(wait), 429
             current_app.logger.info("staff login refused: waiting %s s", wait)
-        elif (user := users.authenticate(db, username, form.password.data)) is None:
+        elif (user := signin.authenticate(db, username, form.password.data)) is None:
             wait = _failed(username)
             error = "Nama pengguna atau kata sandi salah." + (" " + _wait_text(wait) if wait else "")
             current_app.logger.info("staff login failed")
         else:
-            users.login_succeeded(db, username, client)
-            token = users.start_session(db, user.id, now(), hours=current_app.config["SESSION_HOURS"])
+            signin.login_succeeded(db, username, client)
+            token = signin.start_session(db, user.id, now(), hours=current_app.config["SESSION_HOURS"])
             session.permanent = True
             roles = users.roles_of(db, user.id, now())
             login_user(StaffUser(user, roles, token))
@@ -151,7 +151,7 @@ def login():
 @bp.route("/keluar", methods=["POST"])
 @login_required
 def logout():
-    users.end_session(get_db(), current_user.token)
+    signin.end_session(get_db(), current_user.token)
     logout_user()
     return redirect(url_for("auth.login"))
 
@@ -163,7 +163,7 @@ def password():
     error = None
     if form.validate_on_submit():
         me = current_user.user
-        wait = users.login_wait(get_db(), me.username, request.remote_addr, now())
+        wait = signin.login_wait(get_db(), me.username, request.remote_addr, now())
         if wait:
             # The current password is a password guess like any other: same waits as sign-in.
             error = _wait_text(wait)
@@ -171,20 +171,20 @@ def password():
             error = "Kedua kata sandi tidak sama."
         else:
             try:
-                users.change_password(get_db(), me.id, form.current.data, form.password.data,
-                                      keep_session=current_user.token)
-            except users.WrongPassword as exc:
+                signin.change_password(get_db(), me.id, form.current.data, form.password.data,
+                                       keep_session=current_user.token)
+            except signin.WrongPassword as exc:
                 wait = _failed(me.username)
                 error = str(exc) + (" " + _wait_text(wait) if wait else "")
             except users.UserError as exc:
                 error = str(exc)
             else:
-                users.login_succeeded(get_db(), me.username, request.remote_addr)
+                signin.login_succeeded(get_db(), me.username, request.remote_addr)
                 flash("Kata sandi telah diganti. Sesi lain akun ini telah diakhiri.")
                 return redirect(url_for(home_endpoint(current_user.roles)))
     status = 422 if request.method == "POST" and (error or form.errors) else 200
-    return render_template("staff/password.html", form=form, error=error, min_length=users.MIN_PASSWORD,
-                           max_length=users.MAX_PASSWORD), status
+    return render_template("staff/password.html", form=form, error=error, min_length=passwords.MIN_PASSWORD,
+                           max_length=passwords.MAX_PASSWORD), status
 
 
 def init_app(app) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..domain import audit, policy, reports
+from ..domain import audit, policy, report_xlsx, reports
 from . import calendar, catalog, get_db, now
 from .auth import requires
 
@@ -105,15 +105,15 @@ def figures_xlsx(tahun):
             flash(str(exc))
             return redirect(url_for("reports.show", tahun=tahun), 303)
         doc = reports.document(tahun, period, figures, current_app.config["REPORT_MIN_COUNT"], None)
-    return _xlsx(reports.figures_xlsx(doc), f"laporan-pengaduan-{tahun}.xlsx")
+    return _xlsx(report_xlsx.figures_xlsx(doc), f"laporan-pengaduan-{tahun}.xlsx")
 
 
 @bp.route("/<int:tahun>/register.xlsx")
 @requires("laporan_register")
 def register_xlsx(tahun):
     tahun = _year(tahun)
-    rows = reports.register_rows(get_db(), tahun, catalog=catalog())
+    rows = report_xlsx.register_rows(get_db(), tahun, catalog=catalog())
     # Personal data leaves the portal: UU 27/2022 Ps. 31 asks that it be recorded.
     audit.record(get_db(), current_user.user.id, "unduh_register", f"register pengaduan {tahun} ({len(rows)} baris)",
                  now())
-    return _xlsx(reports.register_xlsx(rows, tahun), f"register-pengaduan-{tahun}.xlsx")
+    return _xlsx(report_xlsx.register_xlsx(rows, tahun), f"register-pengaduan-{tahun}.xlsx")

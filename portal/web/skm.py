@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..domain import policy, skm, standar
+from ..domain import policy, skm, skm_results, standar
 from ..domain.errors import DataError
 from . import get_db, limiter, now, params
 from .auth import requires
@@ -100,17 +100,17 @@ def staff():
         flash(str(exc))
         lokets = {}
     db = get_db()
-    figures = skm.compute(db, p.kode, services=services, today=now().date(),
-                          min_count=current_app.config["REPORT_MIN_COUNT"])
-    plans = skm.rencana(db, p.kode)
-    public_plans = skm.public_plans(plans, services)
-    approval = skm.latest_approval(db, "skm", p.kode)
-    approved = bool(plans) and approval is not None and approval["sha256"] == skm.plans_hash(public_plans)
+    figures = skm_results.compute(db, p.kode, services=services, today=now().date(),
+                                  min_count=current_app.config["REPORT_MIN_COUNT"])
+    plans = skm_results.rencana(db, p.kode)
+    public_plans = skm_results.public_plans(plans, services)
+    approval = skm_results.latest_approval(db, "skm", p.kode)
+    approved = bool(plans) and approval is not None and approval["sha256"] == skm_results.plans_hash(public_plans)
     return render_template(
         "skm/staff.html", p=p, figures=figures, services=services, lokets=lokets, unsur=skm.UNSUR,
-        plans=plans, approval=approval, approved=approved, plans_hash=skm.plans_hash(public_plans),
-        missing=skm.missing_plans(figures, public_plans), saran=skm.saran(db, p.kode),
-        populasi=skm.populasi(db, p.kode), can_approve=policy.allowed("skm_setujui", current_user.roles))
+        plans=plans, approval=approval, approved=approved, plans_hash=skm_results.plans_hash(public_plans),
+        missing=skm_results.missing_plans(figures, public_plans), saran=skm_results.saran(db, p.kode),
+        populasi=skm_results.populasi(db, p.kode), can_approve=policy.allowed("skm_setujui", current_user.roles))
 
 
 def _back(p: skm.Periode):
@@ -149,8 +149,8 @@ def _qr(text: str) -> str:
 def set_populasi(periode):
     p = _periode(periode)
     try:
-        skm.set_populasi(get_db(), p.kode, request.form.get("layanan", ""), request.form.get("jumlah", ""),
-                         services=_services(), actor_id=current_user.user.id, now=now())
+        skm_results.set_populasi(get_db(), p.kode, request.form.get("layanan", ""), request.form.get("jumlah", ""),
+                                 services=_services(), actor_id=current_user.user.id, now=now())
     except skm.SkmError as exc:
         flash(str(exc))
     else:
@@ -164,9 +164,10 @@ def add_rencana(periode):
     p = _periode(periode)
     f = request.form
     try:
-        skm.add_rencana(get_db(), p.kode, layanan=f.get("layanan", ""), unsur=f.get("unsur"), teks=f.get("rencana", ""),
-                        penanggung_jawab=f.get("penanggung_jawab", ""), target=f.get("target", ""),
-                        services=_services(), actor_id=current_user.user.id, now=now())
+        skm_results.add_rencana(get_db(), p.kode, layanan=f.get("layanan", ""), unsur=f.get("unsur"),
+                                teks=f.get("rencana", ""), penanggung_jawab=f.get("penanggung_jawab", ""),
+                                target=f.get("target", ""), services=_services(), actor_id=current_user.user.id,
+                                now=now())
     except skm.SkmError as exc:
         flash(str(exc))
     else:
@@ -179,10 +180,10 @@ def add_rencana(periode):
 def approve(periode):
     p = _periode(periode)
     try:
-        skm.approve(get_db(), p.kode, services=_services(), actor_id=current_user.user.id,
-                    roles=current_user.roles, jabatan=current_user.user.jabatan or "",
-                    expected_hash=request.form.get("sidik", ""), today=now().date(), now=now(),
-                    min_count=current_app.config["REPORT_MIN_COUNT"])
+        skm_results.approve(get_db(), p.kode, services=_services(), actor_id=current_user.user.id,
+                            roles=current_user.roles, jabatan=current_user.user.jabatan or "",
+                            expected_hash=request.form.get("sidik", ""), today=now().date(), now=now(),
+                            min_count=current_app.config["REPORT_MIN_COUNT"])
     except skm.SkmError as exc:
         flash(str(exc))
     else:
@@ -194,9 +195,9 @@ def approve(periode):
 @requires("skm_kelola")
 def export(periode):
     p = _periode(periode)
-    doc = skm.export(get_db(), p.kode, current_app.config["CONTENT_DIR"], services=_services(),
-                     today=now().date(), min_count=current_app.config["REPORT_MIN_COUNT"],
-                     actor_id=current_user.user.id, now=now())
+    doc = skm_results.export(get_db(), p.kode, current_app.config["CONTENT_DIR"], services=_services(),
+                             today=now().date(), min_count=current_app.config["REPORT_MIN_COUNT"],
+                             actor_id=current_user.user.id, now=now())
     flash(f"Hasil SKM {p.label} diekspor untuk situs (tindak lanjut: "
-          f"{skm.PLAN_STATUS_LABELS[doc['tindak_lanjut']['status']]}).")
+          f"{skm_results.PLAN_STATUS_LABELS[doc['tindak_lanjut']['status']]}).")
     return _back(p)

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from . import drafts
-from .check import broken_links
-from .errors import DataError
+from ..publish import drafts
+from ..publish.check import broken_links
+from ..publish.errors import DataError
 
 ROOT_SECTION = "Beranda dan halaman lepas"
 CHANGE_KINDS = (("A", "ditambah"), ("M", "diubah"), ("D", "dihapus"))
@@ -176,7 +176,7 @@ def sessions_held(content_dir: Path, start, end) -> list[dict] | None:
 def check_build(root: Path) -> tuple[bool, str, list, int]:
     """Build the site with the publishing pipeline into a temporary folder (the engine's own
     strict checks; the publishing checks are not the report's subject), then list broken links."""
-    from . import site
+    from ..publish import site
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "site"
