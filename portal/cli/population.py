@@ -11,12 +11,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import db as database
-from .domain import regions
-from .domain.calendar import format_tanggal
-from .domain.population import export, recap, schema, siak, store, template
-from .domain.population.checks import angka
-from .domain.population.layout import label
+from .. import db as database
+from ..domain import regions
+from ..domain.calendar import format_tanggal
+from ..domain.population import export, recap, schema, siak, store, template
+from ..domain.population.checks import angka
+from ..domain.population.layout import label
 
 
 def _db():

@@ -15,8 +15,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .config import REPO_ROOT
-from .domain import backup
+from ..config import REPO_ROOT
+from ..domain import backup
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import db as database
-from .domain import reports
+from .. import db as database
+from ..domain import reports
 
 
 def _now() -> datetime:
@@ -30,7 +30,7 @@ def report_group():
 def report_export_command(tahun, out_dir):
     """Recompute a year's figures from the event log and write <tahun>.json (a draft until the
     Kepala Dinas approves exactly these figures in the portal)."""
-    from .web import calendar
+    from ..web import calendar
     target = out_dir or str(reports.report_dir(current_app.config["CONTENT_DIR"]))
     now = _now()
     try:
