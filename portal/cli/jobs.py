@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from datetime import datetime
 
 import click
 import tenacity
@@ -15,19 +14,10 @@ from flask.cli import with_appcontext
 
 from .. import db as database
 from ..domain import handling, outbox, reminders
-from . import ops
+from . import calendar as _calendar, connect as _db, now as _now, ops
 from .mail import transport
 
 log = logging.getLogger(__name__)
-
-
-def _db():
-    return database.connect(current_app.config["DATABASE"])
-
-
-def _now() -> datetime:
-    from ..web import now  # the app's one clock (a fixed time when a test sets one)
-    return now()
 
 
 @click.group("outbox")
@@ -95,8 +85,7 @@ def _keep_running(name: str, one_pass, *, interval: float):
 
 
 def _catalog_calendar():
-    from ..web import calendar
-    return current_app.extensions["portal.catalog"], calendar()
+    return current_app.extensions["portal.catalog"], _calendar()
 
 
 @click.command("withdraw-unanswered")

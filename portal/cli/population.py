@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import getpass
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import db as database
 from ..domain import regions
 from ..domain.calendar import format_tanggal
 from ..domain.population import export, recap, schema, siak, store, template
 from ..domain.population.checks import angka
 from ..domain.population.layout import label
-
-
-def _db():
-    return database.connect(current_app.config["DATABASE"])
-
-
-def _now() -> datetime:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).replace(microsecond=0)
+from . import connect as _db, now as _now
 
 
 def _period(ctx, param, value):

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 
 from .. import db as database
 from ..domain import users
-from .jobs import _db, _now
+from . import connect as _db, now as _now
 
 
 @click.command("migrate")

@@ -3,19 +3,14 @@ content repository for a new installation."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import db as database
-
-
-def _now() -> datetime:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).replace(microsecond=0)
+from . import now as _now
 
 
 def publish_pass(db) -> list[str]:

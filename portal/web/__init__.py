@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app, g, render_template, request
 from flask_compress import Compress
@@ -12,7 +10,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from .. import db as database
+from .. import clock, db as database
 from ..domain import catalog as catalog_module, uploads
 from ..domain.calendar import Calendar, format_tanggal
 
@@ -35,10 +33,7 @@ def close_db(exc=None) -> None:
 
 def now() -> datetime:
     """The office's local time; days and deadlines are counted in it."""
-    clock = current_app.extensions.get("portal.clock")  # a fixed time, set by tests
-    if clock is not None:
-        return clock()
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).replace(microsecond=0)
+    return clock.office_now(current_app)
 
 
 def catalog() -> catalog_module.Catalog:
@@ -46,17 +41,8 @@ def catalog() -> catalog_module.Catalog:
 
 
 def calendar() -> Calendar:
-    """The working-day calendar, rebuilt when the holiday list changes on disk, so that a cuti
-    bersama added later moves the deadlines of open complaints without a restart."""
-    path = current_app.config["HOLIDAYS_CSV"]
-    info = os.stat(path)
-    # Size and inode too: two writes within one tick of the file system's clock share an mtime.
-    stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
-    cached = current_app.extensions.get("portal.calendar")
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, Calendar.default(extra_csv=path, cuti_bersama_libur=current_app.config["CUTI_BERSAMA_LIBUR"]))
-        current_app.extensions["portal.calendar"] = cached
-    return cached[1]
+    """The working-day calendar as of the holiday list on disk now."""
+    return clock.office_calendar(current_app)
 
 
 def _moment(value):
