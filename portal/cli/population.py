@@ -10,9 +10,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..domain import regions
-from ..domain.calendar import format_tanggal
+from ..domain.formatting import angka, tanggal_panjang
 from ..domain.population import export, recap, schema, siak, store, template
-from ..domain.population.checks import angka
 from ..domain.population.layout import label
 from . import connect as _db, now as _now
 
@@ -98,7 +97,7 @@ def recap_command(periode, topik):
     today = _now().date()
     late = [s for s in recap.status(db, periode, today) if s.report is None]
     if late:
-        click.echo(f"Belum melapor ({len(late)}), batas {format_tanggal(late[0].due)}:")
+        click.echo(f"Belum melapor ({len(late)}), batas {tanggal_panjang(late[0].due)}:")
         for s in late:
             click.echo(f"  - {s.nama} ({s.kode}): {s.label}")
     else:

@@ -12,15 +12,14 @@ from __future__ import annotations
 import base64
 import io
 import re
-from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
 import jinja2
-from babel.dates import format_date
 from markupsafe import Markup
 
 from . import readiness, record, tracking
+from .formatting import tanggal
 from .catalog import Office
 from .rendering import render_reply
 
@@ -42,13 +41,6 @@ LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", 
 
 class DocumentNotReady(Exception):
     "The step that produces this document has not been taken for this complaint yet."
-
-
-def tanggal(value: str | date) -> str:
-    """Indonesian long date without weekday: "2 November 2026"."""
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])  # an ISO date, or the date part of an ISO datetime
-    return format_date(value, "d MMMM y", locale="id")
 
 
 # ---------------------------------------------------------------- gathering

@@ -31,12 +31,11 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from babel.numbers import format_decimal
-
 from ..db import write_transaction
 from . import audit, deadlines, policy, regions, tracking, workflow
 from .calendar import Calendar
 from .catalog import Catalog
+from .formatting import BULAN, angka
 
 KIND = "laporan-tahunan-penanganan-pengaduan"
 VERSION = 1
@@ -46,8 +45,6 @@ SMALL_BASE = 30
 HIDDEN = "\u00d7"  # a cell hidden so that a "< 3" cannot be recovered from the total
 DATA_SUBDIR = Path("data") / "laporan-pengaduan"
 
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-          "Oktober", "November", "Desember")
 
 # The SOP's seven steps (workflow.Step.sop_step), as the report names them.
 SOP_STEPS = {
@@ -99,11 +96,6 @@ class ReportError(ValueError):
 
 
 # --------------------------------------------------------------------------- small helpers
-
-def angka(value: float, decimals: int = 0) -> str:
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale="id")
-
 
 def share(k: int, n: int) -> dict:
     """A share with its count; on a small base the text carries the count: "50 % (2 dari 4)"."""
@@ -415,7 +407,7 @@ def compute(db, tahun: int, *, catalog: Catalog, calendar: Calendar, today: date
     kecamatan = {r.kode: r.nama for r in regions.kecamatan_list()}
     rincian = {
         "bulan": breakdown("Pengaduan diterima per bulan",
-                           [(f"{i + 1:02d}", MONTHS[i], n) for i, n in enumerate(by_month)], min_count),
+                           [(f"{i + 1:02d}", BULAN[i], n) for i, n in enumerate(by_month)], min_count),
         "saluran": breakdown("Pengaduan diterima per saluran", names(by_channel, catalog.channels), min_count),
         "kategori": breakdown("Pengaduan diterima per kategori", names(by_category, catalog.categories), min_count),
         "kecamatan": breakdown("Pengaduan diterima per kecamatan", names(by_kecamatan, kecamatan), min_count),

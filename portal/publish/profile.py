@@ -58,13 +58,12 @@ from pathlib import Path
 import markdown
 
 from ..domain import regions
+from ..domain.formatting import angka, persen, tanggal
 from ..domain.population import schema
 from . import charts, pdfcache
-from .charts import angka, persen
 from .errors import DataError
 from .materials import OFFICE, LineDict, load_yaml, md_text, parse_date
-from .profile_data import (Library, Period, dependency_ratio, growth_rate, per_mille, sex_ratio, share,
-                           tanggal)
+from .profile_data import Library, Period, dependency_ratio, growth_rate, per_mille, sex_ratio, share
 
 PROFILE_DIR = "profil-kependudukan"
 DATA_PAGE_DIR = "data-kependudukan"

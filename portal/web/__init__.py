@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import current_app, g, render_template, request
 from flask_compress import Compress
@@ -11,8 +11,8 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from .. import clock, db as database
-from ..domain import catalog as catalog_module, uploads
-from ..domain.calendar import Calendar, format_tanggal
+from ..domain import catalog as catalog_module, formatting, uploads
+from ..domain.calendar import Calendar
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
@@ -45,14 +45,6 @@ def calendar() -> Calendar:
     return clock.office_calendar(current_app)
 
 
-def _moment(value):
-    """A stored ISO text ("2026-11-02", "2026-11-02T09:15:00+07:00") as a date or datetime, so
-    templates show long dates from database columns too; dates and datetimes pass through."""
-    if isinstance(value, str):
-        return datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
-    return value
-
-
 def init_app(app) -> None:
     database.prepare(app.config["DATABASE"]).close()
     uploads.give_back_freed_images()  # keeps the memory bound of image uploads for the process
@@ -62,9 +54,10 @@ def init_app(app) -> None:
     csrf.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
-    app.jinja_env.filters["tanggal"] = lambda d: format_tanggal(_moment(d).date() if isinstance(_moment(d), datetime)
-                                                                else _moment(d))
-    app.jinja_env.filters["jam"] = lambda d: _moment(d).strftime("%H.%M")
+    # Stored ISO text ("2026-11-02T09:15:00+07:00") as well as dates and datetimes.
+    app.jinja_env.filters["tanggal"] = formatting.tanggal_panjang
+    app.jinja_env.filters["jam"] = formatting.jam
+    app.jinja_env.filters["angka"] = lambda n: formatting.angka(n) if isinstance(n, int) else n
 
     from . import auth, case, public, site, staff
     auth.init_app(app)
