@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from portal.domain.calendar import Calendar, Deadline, HolidayFileError, format_tanggal
+from portal.domain.calendar import Calendar, Deadline, HolidayFileError
+from portal.domain.formatting import tanggal_panjang as format_tanggal
 
 
 @pytest.fixture(scope="module")

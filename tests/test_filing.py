@@ -44,7 +44,7 @@ def test_acknowledgment_arrives_at_smtp_server(app, client, csrf, smtp, db):
     post(client, csrf)
     code = tracking.display(db.execute("SELECT tracking_code FROM complaints").fetchone()[0])
     with app.app_context():
-        from portal.mailer import transport
+        from portal.cli.mail import transport
         sent, failed = outbox.send_due(db, transport, now=lambda: __import__("datetime").datetime.now())
     assert (sent, failed) == (1, 0)
     (message,) = smtp.inbox.messages

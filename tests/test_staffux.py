@@ -19,7 +19,8 @@ from conftest import ROOT
 from portal.db import connect
 from portal.domain import catalog as catalog_module
 from portal.domain import complaints, deadlines, feedback, handling, outbox, policy, users, workflow
-from portal.domain.calendar import Calendar, format_tanggal
+from portal.domain.calendar import Calendar
+from portal.domain.formatting import tanggal_panjang as format_tanggal
 
 PASSWORD = "kata-sandi-panjang-ux-1"
 SCREEN = {"width": 1366, "height": 768}

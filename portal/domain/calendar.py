@@ -15,7 +15,8 @@ from importlib.resources import files
 from os import PathLike
 
 import holidays as holidays_lib
-from babel.dates import format_date
+
+from .formatting import tanggal, tanggal_panjang
 
 HOLIDAY_CSV = "hari-libur.csv"
 HOLIDAY_KINDS = ("libur_nasional", "cuti_bersama")
@@ -35,16 +36,6 @@ class HolidayFileError(ValueError):
 class Deadline:
     due: date
     explanation: list[str]  # Indonesian sentences, shown to the citizen as they are
-
-
-def format_tanggal(d: date) -> str:
-    """Indonesian long date, e.g. "Rabu, 25 November 2026"."""
-    # Not format="full": babel's Indonesian full pattern zero-pads the day ("Jumat, 01 Januari").
-    return format_date(d, format="EEEE, d MMMM y", locale="id")
-
-
-def _tanggal_singkat(d: date) -> str:
-    return format_date(d, format="d MMMM y", locale="id")
 
 
 def load_holiday_csv(path: str | PathLike[str] | None = None) -> list[tuple[date, str, str]]:
@@ -148,7 +139,7 @@ class Calendar:
             raise ValueError("n must not be negative")
         landed = start + timedelta(days=n)
         due = self.next_working_day(landed)
-        middle = [f"Dihitung {n} hari kalender, jatuh pada {format_tanggal(landed)}."]
+        middle = [f"Dihitung {n} hari kalender, jatuh pada {tanggal_panjang(landed)}."]
         if due != landed:
             skipped = [landed + timedelta(days=i) for i in range((due - landed).days)]
             middle.append(
@@ -174,7 +165,7 @@ class Calendar:
         if weekend:
             parts.append(f"{weekend} hari Sabtu/Minggu")
         if named:
-            listed = "; ".join(f"{self._holidays[d]}, {_tanggal_singkat(d)}" for d in named)
+            listed = "; ".join(f"{self._holidays[d]}, {tanggal(d)}" for d in named)
             parts.append(f"{len(named)} hari libur ({listed})")
         return ", ".join(parts)
 
@@ -183,8 +174,8 @@ class Calendar:
         return Deadline(
             due=due,
             explanation=[
-                f"Diterima {format_tanggal(start)} (hari ke-0).",
+                f"Diterima {tanggal_panjang(start)} (hari ke-0).",
                 *middle,
-                f"Batas waktu: {format_tanggal(due)}.",
+                f"Batas waktu: {tanggal_panjang(due)}.",
             ],
         )

@@ -18,6 +18,7 @@ from . import (deadlines, emails, messages, nik as nik_rules, outbox, regions, r
                uploads, users, workflow)
 from .calendar import Calendar, Deadline
 from .catalog import Catalog
+from .formatting import angka
 
 VISIBILITIES = {
     "publik": "Publik: isi pengaduan dan tanggapan boleh ditampilkan di situs setelah data pribadi dihapus",
@@ -129,8 +130,8 @@ def validate(new: NewComplaint, catalog: Catalog, limits: Limits, today: date) -
     elif len(clean.body) < 10:
         errors["body"] = "Isi pengaduan terlalu singkat; jelaskan apa yang terjadi."
     elif len(clean.body) > limits.max_text_chars:
-        errors["body"] = (f"Isi pengaduan terlalu panjang ({len(clean.body):,} karakter); "
-                          f"paling banyak {limits.max_text_chars:,} karakter.").replace(",", ".")
+        errors["body"] = (f"Isi pengaduan terlalu panjang ({angka(len(clean.body))} karakter); "
+                          f"paling banyak {angka(limits.max_text_chars)} karakter.")
     if new.channel == "web" and not new.consent:
         errors["consent"] = "Anda perlu menyetujui pemrosesan data pribadi agar pengaduan dapat kami tangani."
     if errors:

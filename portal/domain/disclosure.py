@@ -10,17 +10,13 @@ Zeros are shown: they identify nobody. Used by the annual complaint report and t
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal
+from .formatting import angka
+
 
 DEFAULT_MIN_COUNT = 3
 # Below this many, a percentage is written with its count: "50 % (2 dari 4)".
 SMALL_BASE = 30
 HIDDEN = "\u00d7"  # a cell hidden so that a "< 3" cannot be recovered from the total
-
-
-def angka(value: float, decimals: int = 0) -> str:
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale="id")
 
 
 def share(k: int, n: int) -> dict:

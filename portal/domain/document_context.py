@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import date
 from pathlib import Path
-
-from babel.dates import format_date
 
 from . import record, tracking
 from .catalog import Office
+from .formatting import tanggal
 from .rendering import render_reply
 
 KINDS = {"nota-dinas": "Nota Dinas", "lembar-disposisi": "Lembar Disposisi", "surat-tanggapan": "Surat Tanggapan"}
@@ -30,13 +28,6 @@ LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", 
 
 class DocumentNotReady(Exception):
     "The step that produces this document has not been taken for this complaint yet."
-
-
-def tanggal(value: str | date) -> str:
-    """Indonesian long date without weekday: "2 November 2026"."""
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])  # an ISO date, or the date part of an ISO datetime
-    return format_date(value, "d MMMM y", locale="id")
 
 
 # ---------------------------------------------------------------- gathering

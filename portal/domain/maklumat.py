@@ -33,7 +33,7 @@ from typing import Any
 
 from ..db import write_transaction
 from . import catalog as catalog_module
-from . import datafile, policy, readiness, regions
+from . import datafile, formatting, policy, readiness, regions
 from .errors import DataError
 
 DATA_FILE = Path("data") / "maklumat.yml"
@@ -264,9 +264,8 @@ def status(content_dir: str | os.PathLike) -> Status:
 
 
 def _tanggal(iso: str | None) -> str:
-    from babel.dates import format_date
     try:
-        return format_date(date.fromisoformat((iso or "")[:10]), "d MMMM y", locale="id")
+        return formatting.tanggal(iso or "")
     except ValueError:
         return "(tanggal tidak tercatat)"
 

@@ -8,7 +8,8 @@ from html import escape
 from html.parser import HTMLParser
 from urllib.parse import quote
 
-from .calendar import Deadline, format_tanggal
+from .calendar import Deadline
+from .formatting import jam, tanggal_panjang
 from .rendering import render_reply
 
 SIGNATURE = (
@@ -27,8 +28,8 @@ def acknowledgment(code: str, received_at: datetime, due: Deadline, base_url: st
         "Terima kasih, pengaduan Anda telah kami terima dan tercatat.\n\n"
         f"Kode pelacakan : {code}\n"
         f"Kategori       : {category}\n"
-        f"Diterima       : {format_tanggal(received_at.date())}, pukul {received_at:%H.%M} WIB\n"
-        f"Batas tanggapan: {format_tanggal(due.due)}\n\n"
+        f"Diterima       : {tanggal_panjang(received_at)}, pukul {jam(received_at)} WIB\n"
+        f"Batas tanggapan: {tanggal_panjang(due.due)}\n\n"
         "Simpan kode pelacakan ini. Untuk melihat perkembangan pengaduan Anda, buka\n"
         f"{base_url.rstrip('/')}/pengaduan/lacak dan masukkan kode tersebut.\n\n"
         "Langkah berikutnya: petugas menelaah pengaduan Anda. Bila diperlukan, kami akan\n"

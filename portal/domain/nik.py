@@ -13,11 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal.domain import regions
+from portal.domain.formatting import BULAN
 
-_BULAN = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)
 
 _SEPARATORS = re.compile(r"[\s.\-]+")
 _MASK = "\u2022"
@@ -99,7 +96,7 @@ def _birth_date(ddmmyy: str, today: date) -> tuple[date, bool]:
             return born, female
     year = latest if date(latest, 1, 1) <= today else latest - 100
     raise InvalidNik(
-        f"Tanggal lahir pada NIK ({day} {_BULAN[month - 1]} {year}) tidak ada di kalender."
+        f"Tanggal lahir pada NIK ({day} {BULAN[month - 1]} {year}) tidak ada di kalender."
     )
 
 

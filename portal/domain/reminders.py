@@ -7,7 +7,8 @@ from datetime import datetime
 
 from ..db import write_transaction
 from . import complaints, deadlines, handling, inbox, messages, outbox, tracking, users, workflow
-from .calendar import Calendar, format_tanggal
+from .calendar import Calendar
+from .formatting import tanggal_panjang
 from .catalog import Catalog
 
 MAX_LINES = 50
@@ -31,13 +32,13 @@ def digest(db, user_id: int, *, catalog: Catalog, calendar: Calendar, now: datet
         late += overdue
         stuck = handling.stuck_on_ended_official(db, row["id"], row["state"], now)
         lines.append(f"- {tracking.display(row['tracking_code'])} · {workflow.STATES[row['state']].label} · "
-                     f"batas {format_tanggal(due) if due else 'ditunda'}{' · TERLAMBAT' if overdue else ''}"
+                     f"batas {tanggal_panjang(due) if due else 'ditunda'}{' · TERLAMBAT' if overdue else ''}"
                      f"{' · ' + STUCK if stuck else ''}\n"
                      f"  {base_url.rstrip('/')}/pengaduan/staf/p/{row['ref']}")
     more = "\n(dan lainnya; lihat daftar di portal)" if page.has_next else ""
     subject = f"Pengaduan menunggu tindakan Anda: {len(page.rows)}{'+' if page.has_next else ''}" + (
         f", {late} terlambat" if late else "")
-    body = (f"Ringkasan per {format_tanggal(today)}.\n\n" + "\n".join(lines) + more + "\n\n"
+    body = (f"Ringkasan per {tanggal_panjang(today)}.\n\n" + "\n".join(lines) + more + "\n\n"
             "E-mail ini dikirim otomatis setiap hari kerja oleh portal pengaduan Dispendukcapil Trenggalek.")
     return subject, body
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from ..db import write_transaction
 from . import audit, deadlines, policy, regions, workflow
 from .calendar import Calendar
+from .formatting import BULAN
 from .catalog import Catalog
 from .disclosure import DEFAULT_MIN_COUNT, breakdown, share
 from .ikm import SKM_ELEMENTS, ikm
@@ -36,8 +37,6 @@ KIND = "laporan-tahunan-penanganan-pengaduan"
 VERSION = 1
 DATA_SUBDIR = Path("data") / "laporan-pengaduan"
 
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-          "Oktober", "November", "Desember")
 
 # The SOP's seven steps (workflow.Step.sop_step), as the report names them.
 SOP_STEPS = {
@@ -163,7 +162,7 @@ def compute(db, tahun: int, *, catalog: Catalog, calendar: Calendar, today: date
     kecamatan = {r.kode: r.nama for r in regions.kecamatan_list()}
     rincian = {
         "bulan": breakdown("Pengaduan diterima per bulan",
-                           [(f"{i + 1:02d}", MONTHS[i], n) for i, n in enumerate(by_month)], min_count),
+                           [(f"{i + 1:02d}", BULAN[i], n) for i, n in enumerate(by_month)], min_count),
         "saluran": breakdown("Pengaduan diterima per saluran", names(by_channel, catalog.channels), min_count),
         "kategori": breakdown("Pengaduan diterima per kategori", names(by_category, catalog.categories), min_count),
         "kecamatan": breakdown("Pengaduan diterima per kecamatan", names(by_kecamatan, kecamatan), min_count),

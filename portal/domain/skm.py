@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..db import write_transaction
-from . import datafile, disclosure
+from . import datafile, formatting
 
 DATA_SUBDIR = Path("data") / "skm"
 LOKET_FILE = DATA_SUBDIR / "loket.yml"
@@ -270,7 +270,7 @@ def validate(form: dict[str, Any], *, services: dict[str, str], fixed_layanan: s
         facts[key] = value or None
     saran = str(form.get("saran") or "").strip()
     if len(saran) > MAX_SARAN:
-        errors["saran"] = f"Saran paling banyak {disclosure.angka(MAX_SARAN)} karakter."
+        errors["saran"] = f"Saran paling banyak {formatting.angka(MAX_SARAN)} karakter."
     if errors:
         raise InvalidAnswer(errors)
     return Jawaban(layanan, tuple(nilai), umur, saran=saran or None, **facts)

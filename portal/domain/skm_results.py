@@ -21,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..db import write_transaction
-from . import audit, disclosure, ikm, policy
+from . import audit, disclosure, formatting, ikm, policy
 from .skm import (DATA_SUBDIR, JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN, UMUR_KELOMPOK, UNSUR, UNSUR_BY_NOMOR, Periode,
                   SkmError, periode)
 
@@ -119,8 +119,8 @@ def peringatan_sampel(responden: int, jumlah_populasi: int | None) -> str | None
                 "belum dapat ditentukan.")
     minimal = sampel_minimal(jumlah_populasi)
     if responden < minimal:
-        return (f"Baru {disclosure.angka(responden)} responden, padahal untuk {disclosure.angka(jumlah_populasi)} "
-                f"penerima layanan diperlukan paling sedikit {disclosure.angka(minimal)} responden (tabel Krejcie "
+        return (f"Baru {formatting.angka(responden)} responden, padahal untuk {formatting.angka(jumlah_populasi)} "
+                f"penerima layanan diperlukan paling sedikit {formatting.angka(minimal)} responden (tabel Krejcie "
                 "dan Morgan, PermenPANRB 14/2017). Hasil ini belum dapat dianggap mewakili seluruh penerima "
                 "layanan.")
     return None
@@ -141,7 +141,7 @@ def _result(rows: list[dict], jumlah_populasi: int | None, min_count: int, mark:
                     "peringatan": None})
         return out
     out.update(hitung([tuple(r[f"u{u.nomor}"] for u in UNSUR) for r in rows]))
-    out["responden_tampil"] = disclosure.angka(n)
+    out["responden_tampil"] = formatting.angka(n)
     return out
 
 
@@ -176,7 +176,7 @@ def penilaian_pengaduan(db, p: Periode, min_count: int) -> dict:
         nrr = sum(r[key] for r in rows) / n if n else None
         unsur.append({"nomor": nomor, "nama": nama, "nrr": round(nrr, 3) if nrr is not None else None,
                       "konversi": round(nrr * 25, 2) if nrr is not None else None})
-    return {"responden": n, "responden_tampil": disclosure.angka(n), "unsur": unsur, "disembunyikan": False}
+    return {"responden": n, "responden_tampil": formatting.angka(n), "unsur": unsur, "disembunyikan": False}
 
 
 def compute(db, kode_periode: str, *, services: dict[str, str], today: date,

@@ -12,12 +12,13 @@ import enum
 import re
 import secrets
 
+from stdnum import luhn
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RANDOM_LENGTH = 11
 CODE_LENGTH = RANDOM_LENGTH + 1
 GROUP = 4
 
-_N = len(ALPHABET)
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 _IGNORED = re.compile(r"[\s.\-]+")
 # Crockford's decoding rules for letters that are left out because they look like others.
@@ -30,22 +31,11 @@ class CodeStatus(enum.Enum):
     MALFORMED = "malformed"  # wrong length or characters outside the alphabet
 
 
-def _luhn_sum(values: list[int]) -> int:
-    # Luhn mod N from the right. The body's last value is doubled because the check
-    # character appended after it is the undoubled one; that alternation catches swaps.
-    total = 0
-    for i, value in enumerate(reversed(values)):
-        if i % 2 == 0:
-            value *= 2
-            value = value // _N + value % _N
-        total += value
-    return total
-
-
 def check_character(body: str) -> str:
     """The Luhn mod 32 check character for the 11 random characters."""
-    remainder = _luhn_sum([_VALUE[c] for c in body]) % _N
-    return ALPHABET[(_N - remainder) % _N]
+    # Luhn mod N over the Crockford alphabet: a single wrong character and most swaps of
+    # neighbours change it.
+    return luhn.calc_check_digit(body, ALPHABET)
 
 
 def new_code() -> str:

@@ -35,6 +35,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from . import private
+from .formatting import angka
 
 # Pixels one image is decoded into: a 16-megapixel phone photo (4608 × 3456) fits.
 MAX_IMAGE_PIXELS = 16_000_000
@@ -221,7 +222,7 @@ PDF_ADVICE = (" dan tidak dapat diterima. Cetak ulang dokumen ke PDF biasa (menu
 # 5 MB of empty objects (over 200,000) would take seconds and 150 MB.
 MAX_PDF_OBJECTS = 50_000
 PDF_PROBLEMS = {  # found, in the order they are reported
-    "complex": f"terlalu rumit untuk diperiksa (lebih dari {MAX_PDF_OBJECTS:,} objek)".replace(",", "."),
+    "complex": f"terlalu rumit untuk diperiksa (lebih dari {angka(MAX_PDF_OBJECTS)} objek)",
     "script": "berisi skrip (JavaScript)",
     "launch": "berisi perintah untuk menjalankan program lain",
     "embedded": "berisi berkas lain di dalamnya",

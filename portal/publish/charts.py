@@ -13,7 +13,7 @@ from __future__ import annotations
 import textwrap
 from html import escape
 
-from babel.numbers import format_decimal
+from ..domain.formatting import angka
 
 INK, MUTED, GRID = "#1b1b1b", "#4a4a4a", "#c8d3d9"
 # Two colours with at least 3:1 contrast against white and told apart without colour vision.
@@ -24,16 +24,6 @@ WIDTH = 328
 LABEL_FONT, VALUE_FONT = 14, 13
 # Average advance of a character of the system sans-serif, in em; to size text without a browser.
 CHAR_EM = 0.56
-
-
-def angka(value: float, decimals: int = 0) -> str:
-    """A number written the Indonesian way: 753.810; 1,23."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale="id")
-
-
-def persen(value: float, decimals: int = 1) -> str:
-    return f"{angka(value, decimals)} %"
 
 
 def change(previous: float, current: float, decimals: int = 0) -> str:

@@ -28,10 +28,11 @@ from pathlib import Path
 
 import markdown
 
+from ..domain import formatting
 from ..domain.reports import REPORT_APPROVED, REPORT_DRAFT
 from . import charts, pdfcache
 from .errors import DataError
-from .materials import OFFICE, tanggal_panjang
+from .materials import OFFICE
 
 DATA_DIR = "data/laporan-pengaduan"
 PAGE_DIR = "laporan"
@@ -200,9 +201,9 @@ def page_markdown(doc: dict, prev: dict | None) -> tuple[str, dict[str, str]]:
               f"{tahun}.json oleh portal.publish.complaint_report; jangan disunting di sini. -->", ""]
     page.add("\n".join(front))
     page.add(f"# {title}\n")
-    status = (f"Disetujui oleh {doc['disetujui_oleh']} pada {tanggal_panjang(doc['_tanggal_disetujui'])}."
+    status = (f"Disetujui oleh {doc['disetujui_oleh']} pada {formatting.tanggal(doc['_tanggal_disetujui'])}."
               if approved(doc) else "**DRAF: belum disetujui Kepala Dinas.**")
-    period = ("Keadaan per " + tanggal_panjang(doc["_per_tanggal"])
+    period = ("Keadaan per " + formatting.tanggal(doc["_per_tanggal"])
               + ("" if doc["lengkap"] else " (tahun berjalan, angka sementara)") + ".")
     page.add(f"Laporan penanganan pengaduan penyelenggaraan administrasi kependudukan Dinas Kependudukan dan "
              f"Pencatatan Sipil Kabupaten Trenggalek, menurut SOP Penanganan Pengaduan. {period} {status}\n")
@@ -235,7 +236,7 @@ def page_markdown(doc: dict, prev: dict | None) -> tuple[str, dict[str, str]]:
     svg = charts.bars("Hasil penanganan pengaduan", [SHORT_OUTCOMES.get(r["kode"], r["label"]) for r in a["hasil"]["baris"]],
                       [("Pengaduan", [r["jumlah"] for r in a["hasil"]["baris"]])])
     page.chart("hasil", svg, "Diagram batang: hasil penanganan pengaduan", ["Hasil", "Pengaduan"], rows,
-               f"Keadaan per {tanggal_panjang(doc['_per_tanggal'])}.")
+               f"Keadaan per {formatting.tanggal(doc['_per_tanggal'])}.")
     _breakdown(page, "alasan", a["tidak_layak"], "Alasan")
 
     lama = a["lama"]
@@ -265,7 +266,7 @@ def page_markdown(doc: dict, prev: dict | None) -> tuple[str, dict[str, str]]:
     page.chart("ketepatan", svg, "Diagram batang: persentase pengaduan yang ditangani tepat waktu",
                ["Batas waktu", "Dasar", "Dinilai", "Tepat waktu", "Terlambat", "Belum dinilai", "Persentase"], rows)
     late = a["terlambat_akhir_tahun"]
-    page.add(f"Pada {tanggal_panjang(doc['_per_tanggal'])}, **{charts.angka(late['jumlah'])}** pengaduan masih terbuka "
+    page.add(f"Pada {formatting.tanggal(doc['_per_tanggal'])}, **{charts.angka(late['jumlah'])}** pengaduan masih terbuka "
              f"dan sudah melewati batas waktunya"
              + (f" (termasuk {charts.angka(late['dari_tahun_sebelumnya'])} pengaduan dari tahun sebelumnya)"
                 if late["dari_tahun_sebelumnya"] else "") + ".\n")
@@ -297,7 +298,7 @@ def page_markdown(doc: dict, prev: dict | None) -> tuple[str, dict[str, str]]:
 
     page.add("## Catatan\n")
     page.add(f"- Angka dihitung dari catatan setiap langkah penanganan di portal pengaduan, keadaan per "
-             f"{tanggal_panjang(doc['_per_tanggal'])}; laporan ini tidak memuat nama, kontak, NIK, kode pelacakan, "
+             f"{formatting.tanggal(doc['_per_tanggal'])}; laporan ini tidak memuat nama, kontak, NIK, kode pelacakan, "
              f"atau isi pengaduan.\n"
              f"- Pada rincian per bulan, saluran, kategori, kecamatan dan alasan, jumlah 1 sampai {doc['ambang'] - 1} "
              f"ditulis \u201c< {doc['ambang']}\u201d; tanda \u00d7 menyembunyikan angka lain agar angka kecil tidak dapat "
@@ -342,7 +343,7 @@ def render_html(doc: dict, page_md: str, svgs: dict[str, str]) -> str:
         data = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
         content = content.replace(f'src="{name}"', f'src="{data}"')
     content = content.replace(' loading="lazy"', "")
-    footer = (f"Disetujui oleh {doc['disetujui_oleh']} pada {tanggal_panjang(doc['_tanggal_disetujui'])}"
+    footer = (f"Disetujui oleh {doc['disetujui_oleh']} pada {formatting.tanggal(doc['_tanggal_disetujui'])}"
               if approved(doc) else "DRAF \u2014 belum disetujui, tidak untuk diedarkan")
     draft = "" if approved(doc) else '<p class="draf">DRAF PRATINJAU \u2014 laporan ini belum disetujui Kepala Dinas.</p>'
     css = CSS % {"office": _css_string(OFFICE), "footer": _css_string(footer)}
@@ -378,7 +379,7 @@ def index_md(docs: list[dict]) -> str:
                 "disetujui Kepala Dinas.", ""]
     for doc in sorted(docs, key=lambda d: d["tahun"], reverse=True):
         tahun = doc["tahun"]
-        state = (f"disetujui oleh {doc['disetujui_oleh']} pada {tanggal_panjang(doc['_tanggal_disetujui'])}"
+        state = (f"disetujui oleh {doc['disetujui_oleh']} pada {formatting.tanggal(doc['_tanggal_disetujui'])}"
                  if approved(doc) else "**DRAF, belum disetujui** (hanya tampil di pratinjau)")
         out.append(f"- [Laporan Tahunan Penanganan Pengaduan {tahun}]({slug(tahun)}.md): "
                    f"{charts.angka(doc['angka']['diterima'])} pengaduan; {state}. "

@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from html import escape
 from pathlib import Path
 
-from babel.dates import format_date
-
+from ..domain.formatting import tanggal
 from ..domain.rendering import plain_html, render_reply
 from .errors import DataError
 
@@ -32,7 +30,7 @@ NUMBER = re.compile(r"\d{4}-\d{4,}")  # the public number (publication.approve):
 
 
 def _tanggal(iso: str | None) -> str:
-    return format_date(date.fromisoformat(iso), "d MMMM y", locale="id") if iso else "-"
+    return tanggal(iso) if iso else "-"
 
 
 def _html_block(html: str, css_class: str, tag: str = "div") -> str:

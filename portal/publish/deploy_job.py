@@ -19,7 +19,6 @@ import logging
 import os
 import re
 import shutil
-from datetime import datetime
 from pathlib import Path
 
 from ..domain import accounts, content_store, site_changes, site_menu, users
@@ -171,7 +170,3 @@ def run_one(db, *, repo_path: str | Path, site_dir: str | Path, releases: str | 
     finally:
         if src is not None:
             shutil.rmtree(src, ignore_errors=True)
-
-
-def now_in(tz) -> callable:
-    return lambda: datetime.now(tz).replace(microsecond=0)

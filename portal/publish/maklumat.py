@@ -25,11 +25,12 @@ from pathlib import Path
 
 import segno
 
+from ..domain import formatting
 from ..domain import maklumat as domain
 from ..domain import readiness
 from . import pdfcache
 from .errors import DataError
-from .materials import OFFICE, site_url, tanggal_panjang
+from .materials import OFFICE, site_url
 from .sessions import today as site_today
 from .sop import md
 
@@ -91,11 +92,11 @@ def render_page(item: domain.Maklumat, state: domain.Status, scan_name: str | No
     upcoming = [k for k in item.perekaman_keliling if k.tanggal >= site_today()]
     if upcoming:
         out.append("| Tanggal | Jam | Tempat | Kecamatan |\n|---|---|---|---|")
-        out += [f"| {tanggal_panjang(k.tanggal)} | {k.jam} | {md(k.tempat)} | {md(k.kecamatan)} |" for k in upcoming]
+        out += [f"| {formatting.tanggal(k.tanggal)} | {k.jam} | {md(k.tempat)} | {md(k.kecamatan)} |" for k in upcoming]
         out.append("")
     else:
         out.append("Belum ada jadwal perekaman keliling yang akan datang.\n")
-    tanggal = tanggal_panjang(item.tanggal) if item.tanggal else "(belum ditetapkan)"
+    tanggal = formatting.tanggal(item.tanggal) if item.tanggal else "(belum ditetapkan)"
     p = item.penandatangan
     out.append(f"{md(item.kota)}, {tanggal}  \n{md(p.jabatan)},\n\n**{md(p.nama)}**  \n{md(p.pangkat)}  \n"
                f"NIP {md(p.nip)}\n")
@@ -139,7 +140,7 @@ def render_html(item: domain.Maklumat, url: str, size: float = PDF_FONT_SIZES[0]
     jam = "".join(f"<tr><td>{e(j.hari)}</td><td>{e(j.jam)}</td></tr>" for j in item.jam_layanan)
     lain = "".join(f"<p><strong>{e(x.nama)}</strong>: {e(x.alamat)}{': ' + e(x.keterangan) if x.keterangan else ''}</p>"
                    for x in item.lokasi_lain)
-    tanggal = tanggal_panjang(item.tanggal) if item.tanggal else ""
+    tanggal = formatting.tanggal(item.tanggal) if item.tanggal else ""
     qr = segno.make(url, error="m").svg_data_uri(scale=4, border=2)
     return f"""<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8"><title>Maklumat Pelayanan</title>

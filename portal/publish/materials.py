@@ -37,8 +37,8 @@ from pathlib import Path
 import markdown
 import segno
 import yaml
-from babel.dates import format_date
 
+from ..domain import formatting
 from . import pdfcache
 from .errors import DataError
 
@@ -124,11 +124,6 @@ def parse_date(value, path, position: str, field: str) -> date:
     raise DataError(path, position,
                     f"'{field}' harus tanggal yang ada dengan format TTTT-BB-HH "
                     f"(misalnya 2026-11-25), bukan {value!r}")
-
-
-def tanggal_panjang(d: date) -> str:
-    """Indonesian long date without the weekday, e.g. "25 November 2026"."""
-    return format_date(d, "d MMMM y", locale="id")
 
 
 # --------------------------------------------------------------------------- site URL
@@ -306,7 +301,7 @@ def _css_string(text: str) -> str:
 def footer_text(material: Material) -> str:
     if material.approved:
         return (f"Disetujui oleh {material.disetujui_oleh} pada "
-                f"{tanggal_panjang(material.tanggal_disetujui)}")
+                f"{formatting.tanggal(material.tanggal_disetujui)}")
     return "DRAF \u2014 belum disetujui, tidak untuk digandakan atau dibagikan"
 
 
@@ -395,7 +390,7 @@ def index_md(materials: list[Material]) -> str:
         out += ["Belum ada materi yang diterbitkan.", ""]
     for m in sorted(materials, key=lambda m: (m.title.casefold(), m.slug)):
         status = ("Disetujui oleh " + md_text(m.disetujui_oleh) + " pada "
-                  + tanggal_panjang(m.tanggal_disetujui) if m.approved
+                  + formatting.tanggal(m.tanggal_disetujui) if m.approved
                   else "**DRAF, belum disetujui** (hanya tampil di pratinjau)")
         out += [
             f"## [{md_text(m.title)}]({m.slug}.md)", "",

@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..domain import regions
+from ..domain.formatting import BULAN
 from ..domain.population import schema
 from .errors import DataError
 from .materials import load_yaml, parse_date
@@ -24,8 +25,6 @@ from .materials import load_yaml, parse_date
 DATA_DIR = "data/kependudukan"
 SEXES = ("laki_laki", "perempuan")
 ROMAN = {"1": "I", "2": "II"}
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-         "November", "Desember")
 
 
 def period_label(periode: str) -> str:
@@ -36,10 +35,6 @@ def period_label(periode: str) -> str:
     if m["semester"]:
         return f"Semester {ROMAN[m['semester']]} {m['year']}"
     return f"{BULAN[int(m['month']) - 1]} {m['year']}"
-
-
-def tanggal(d: date) -> str:
-    return f"{d.day} {BULAN[d.month - 1]} {d.year}"
 
 
 def kecamatan_of(kode_desa: str) -> str:

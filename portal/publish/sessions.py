@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone, TimezoneStandard
 
 from portal.domain import regions
-from portal.domain.calendar import format_tanggal
+from portal.domain.formatting import jam, tanggal_panjang
 
 from .errors import DataError
 from .materials import LineDict, load_yaml, md_text, parse_date, site_url
@@ -110,7 +110,7 @@ class Session:
 
     @property
     def jam(self) -> str:
-        return f"{self.mulai:%H.%M}\u2013{self.selesai:%H.%M} WIB"
+        return f"{jam(self.mulai)}\u2013{jam(self.selesai)} WIB"
 
     def is_past(self, today: date) -> bool:
         return self.tanggal < today or self.laporan is not None
@@ -294,7 +294,7 @@ def _card(s: Session, past: bool) -> str:
                     else "<li><strong>Laporan:</strong> belum tersedia</li>")
     kind = "note" if past else "info"
     return (f'<div class="admonition {kind} sesi">\n'
-            f'<p class="admonition-title">{e(format_tanggal(s.tanggal))}</p>\n'
+            f'<p class="admonition-title">{e(tanggal_panjang(s.tanggal))}</p>\n'
             f"<p><strong>{e(s.topik)}</strong></p>\n"
             f"<ul>\n" + "\n".join(rows) + "\n</ul>\n</div>\n")
 
@@ -338,7 +338,7 @@ def laporan_md(past: list[Session]) -> str:
         out += ["Belum ada sosialisasi yang dilaksanakan.", ""]
     for s in past:
         out += [
-            f"## {md_text(s.topik)} \u2014 {format_tanggal(s.tanggal)}", "",
+            f"## {md_text(s.topik)} \u2014 {tanggal_panjang(s.tanggal)}", "",
             f"- **Tempat:** {md_text(s.tempat)}, {md_text(s.wilayah)}",
             f"- **Waktu:** pukul {s.jam}",
             f"- **Sasaran:** {md_text(s.audiens)}",

@@ -21,13 +21,14 @@ from pathlib import Path
 
 import segno
 
+from ..domain import formatting
 from ..domain import skm as domain
 from ..domain import skm_results as results
-from ..domain.disclosure import angka
+from ..domain.formatting import angka
 from ..domain.standar import names
 from . import pdfcache
 from .errors import DataError
-from .materials import OFFICE, site_url, tanggal_panjang
+from .materials import OFFICE, site_url
 from .sop import md
 
 DATA_DIR = "data/skm"
@@ -170,7 +171,7 @@ def render_results(doc: dict) -> str:
 
 def _tanggal(iso: str) -> str:
     from datetime import date
-    return tanggal_panjang(date.fromisoformat(iso))
+    return formatting.tanggal(date.fromisoformat(iso))
 
 
 def render_index(docs: list[dict], lokets) -> str:

@@ -25,14 +25,13 @@ import re
 import textwrap
 from pathlib import Path
 
+from ..domain.formatting import tanggal
 from ..domain.sop import Langkah, Sop, load_all, load_one  # noqa: F401  (re-exported)
 
 __all__ = ["generate", "load_all", "load_one", "Sop", "render_page", "render_index", "render_svg",
            "render_svg_narrow"]
 
 OUT_DIR = "sop"
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-         "Oktober", "November", "Desember")
 SOURCE = "dokumen SOP Bidang PIAK Dispendukcapil Kabupaten Trenggalek"
 
 
@@ -57,10 +56,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 def md(text: str) -> str:
     "Text as literal Markdown: HTML-escaped, every Markdown-special character backslash-escaped."
     return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False).replace("&gt;", ">"))
-
-
-def tanggal(d) -> str:
-    return f"{d.day} {BULAN[d.month - 1]} {d.year}"
 
 
 def _norm(text: str) -> str:

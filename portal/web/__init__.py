@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask import current_app, g, render_template, request
 from flask_compress import Compress
@@ -12,9 +10,9 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from .. import db as database
-from ..domain import catalog as catalog_module, uploads
-from ..domain.calendar import Calendar, format_tanggal
+from .. import clock, db as database
+from ..domain import catalog as catalog_module, formatting, uploads
+from ..domain.calendar import Calendar
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
@@ -35,10 +33,7 @@ def close_db(exc=None) -> None:
 
 def now() -> datetime:
     """The office's local time; days and deadlines are counted in it."""
-    clock = current_app.extensions.get("portal.clock")  # a fixed time, set by tests
-    if clock is not None:
-        return clock()
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).replace(microsecond=0)
+    return clock.office_now(current_app)
 
 
 def catalog() -> catalog_module.Catalog:
@@ -46,25 +41,8 @@ def catalog() -> catalog_module.Catalog:
 
 
 def calendar() -> Calendar:
-    """The working-day calendar, rebuilt when the holiday list changes on disk, so that a cuti
-    bersama added later moves the deadlines of open complaints without a restart."""
-    path = current_app.config["HOLIDAYS_CSV"]
-    info = os.stat(path)
-    # Size and inode too: two writes within one tick of the file system's clock share an mtime.
-    stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
-    cached = current_app.extensions.get("portal.calendar")
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, Calendar.default(extra_csv=path, cuti_bersama_libur=current_app.config["CUTI_BERSAMA_LIBUR"]))
-        current_app.extensions["portal.calendar"] = cached
-    return cached[1]
-
-
-def _moment(value):
-    """A stored ISO text ("2026-11-02", "2026-11-02T09:15:00+07:00") as a date or datetime, so
-    templates show long dates from database columns too; dates and datetimes pass through."""
-    if isinstance(value, str):
-        return datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
-    return value
+    """The working-day calendar as of the holiday list on disk now."""
+    return clock.office_calendar(current_app)
 
 
 def init_app(app) -> None:
@@ -76,9 +54,10 @@ def init_app(app) -> None:
     csrf.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
-    app.jinja_env.filters["tanggal"] = lambda d: format_tanggal(_moment(d).date() if isinstance(_moment(d), datetime)
-                                                                else _moment(d))
-    app.jinja_env.filters["jam"] = lambda d: _moment(d).strftime("%H.%M")
+    # Stored ISO text ("2026-11-02T09:15:00+07:00") as well as dates and datetimes.
+    app.jinja_env.filters["tanggal"] = formatting.tanggal_panjang
+    app.jinja_env.filters["jam"] = formatting.jam
+    app.jinja_env.filters["angka"] = lambda n: formatting.angka(n) if isinstance(n, int) else n
 
     from . import auth, case, public, site, staff
     auth.init_app(app)

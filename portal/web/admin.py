@@ -9,11 +9,11 @@ The rules themselves (last administrator, periods, audit rows) live in portal.do
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..clock import office_tz
 from ..domain import accounts, passwords, users
 from . import get_db, now, params
 from .auth import requires
@@ -48,7 +48,7 @@ def _moment(name: str) -> datetime | None:
         parsed = datetime.strptime(value, "%Y-%m-%dT%H:%M")
     except ValueError:
         raise accounts.InvalidPeriod("Isi tanggal dan jam dengan benar, misalnya 2026-11-25T09:30.") from None
-    return parsed.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+    return parsed.replace(tzinfo=office_tz(current_app.config))
 
 
 def _edit_page(user: users.User, *, error: str | None = None, status: int = 200, form=None):

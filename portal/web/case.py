@@ -11,12 +11,12 @@ import io
 import json
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
                    url_for)
 from flask_login import current_user
 
+from ..clock import office_tz
 from ..domain import (audit, deadlines, documents, handling, inbox, messages, policy, record, regions, rendering,
                       tracking, users, workflow)
 from ..domain import nik as nik_rules
@@ -174,7 +174,7 @@ def _date(name: str) -> date | None:
 def _datetime(name: str) -> datetime | None:
     try:
         return datetime.strptime(request.form.get(name, "").strip(), "%Y-%m-%dT%H:%M").replace(
-            tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+            tzinfo=office_tz(current_app.config))
     except ValueError:
         return None
 

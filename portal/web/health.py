@@ -22,11 +22,11 @@ import shutil
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, jsonify, render_template_string, request
 
 from .. import db as database
+from ..clock import office_tz
 from ..config import REPO_ROOT
 from ..domain import backup, outbox
 from . import limiter
@@ -97,7 +97,7 @@ def report() -> dict:
     if last is None:
         warnings.append("Belum ada cadangan yang baik.")
     else:
-        taken = last.taken_at.replace(tzinfo=ZoneInfo(config["TIMEZONE"]))  # named in office time
+        taken = last.taken_at.replace(tzinfo=office_tz(config))  # named in office time
         last_age = round(max(0.0, (now - taken).total_seconds() / 3600), 1)
         if last_age > config["BACKUP_MAX_AGE_HOURS"]:
             warnings.append(f"Cadangan baik terakhir berumur {last_age} jam.")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ..domain.formatting import angka
+
 # SQLite's INTEGER, and so every row id, is a signed 64-bit number.
 MAX_ID = 2**63 - 1
 # The inbox shows 25 complaints a page: 100.000 pages is far beyond any real list.
@@ -18,10 +20,6 @@ MAX_PAGE = 100_000
 MAX_TOLERANCE = 1_000_000
 # Digits only (no "1e9", "2.0", "٣" or "1_000"); at most 19, so int() never sees a long string.
 _WHOLE = re.compile(r"[+-]?[0-9]{1,19}")
-
-
-def _angka(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def parse(raw: str | None, *, low: int, high: int) -> int | None:
@@ -57,5 +55,5 @@ def checked_number(source, name: str, *, low: int, high: int, default: int, labe
         return default, None
     value = parse(raw, low=low, high=high)
     if value is None:
-        return default, f"{label} harus bilangan bulat dari {_angka(low)} sampai {_angka(high)}."
+        return default, f"{label} harus bilangan bulat dari {angka(low)} sampai {angka(high)}."
     return value, None

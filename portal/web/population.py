@@ -15,7 +15,6 @@ from flask_login import current_user
 
 from ..domain import regions
 from ..domain.population import recap, schema, siak, store, template
-from ..domain.population.checks import angka
 from ..domain.population.layout import label
 from ..domain.population.reading import Problem
 from . import get_db, now, params
@@ -29,11 +28,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def no_store(response):
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-@bp.app_template_filter("angka")
-def _angka(n):
-    return angka(n) if isinstance(n, int) else n
 
 
 def default_period(today: date) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..clock import office_tz
 from ..domain import dashboard as dashboard_figures
 from ..domain import complaints, inbox, regions, tracking, workflow
 from . import calendar, catalog, get_db, now, params
@@ -80,7 +80,7 @@ def entry():
         received = None
         try:
             received = datetime.strptime((form.received_at.data or "").strip(), "%Y-%m-%dT%H:%M").replace(
-                tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+                tzinfo=office_tz(current_app.config))
         except ValueError:
             errors["received_at"] = "Isi tanggal dan jam pengaduan diterima, misalnya 2026-11-25T09:30."
         if received is not None and received > now():

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from .. import regions
+from ..formatting import angka
 from . import schema
 from .layout import INFO_CELLS, INSTRUCTIONS_SHEET
 from .reading import Problem, Submission, Table
@@ -38,11 +39,6 @@ class Checked:
     problems: list[Problem]
     figures: dict[Key, int]
     row_counts: dict[str, int]
-
-
-def angka(n: int) -> str:
-    """1234567 -> 1.234.567, as Indonesian readers write numbers."""
-    return f"{n:,}".replace(",", ".")
 
 
 def parse_count(raw) -> tuple[int | None, str | None]:

@@ -21,7 +21,8 @@ from datetime import datetime
 from ...db import write_transaction
 from .. import regions
 from . import schema, store
-from .checks import angka, parse_count
+from ..formatting import angka
+from .checks import parse_count
 from .layout import label
 from .reading import Problem
 

@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import regions
-from ..calendar import format_tanggal
+from ..formatting import tanggal_panjang
 from . import schema
 from .layout import (DATA_ROW, FIELD_ROW, INFO_CELLS, INSTRUCTIONS_SHEET, LABEL_ROW, column_letter, label,
                      sheet_fields)
@@ -67,11 +67,11 @@ def _instructions(ws, kec: regions.Region, periode: str, end: date) -> None:
     ws["A1"] = "Laporan Data Kependudukan Kecamatan"
     ws["A1"].font = _TITLE
     rows = {"kecamatan": ("Kode kecamatan", kec.kode), "nama": ("Kecamatan", kec.nama),
-            "periode": ("Periode", periode), "batas": ("Batas pengiriman", format_tanggal(deadline(periode)))}
+            "periode": ("Periode", periode), "batas": ("Batas pengiriman", tanggal_panjang(deadline(periode)))}
     for key, (name, value) in rows.items():
         ws.cell(INFO_CELLS[key], 1, name).font = _BOLD
         ws.cell(INFO_CELLS[key], 2, value)
-    ws.cell(INFO_CELLS["periode"], 3, f"{describe_period(periode)}, keadaan per {format_tanggal(end)}")
+    ws.cell(INFO_CELLS["periode"], 3, f"{describe_period(periode)}, keadaan per {tanggal_panjang(end)}")
     steps = [
         "Cara mengisi:",
         "1. Isi setiap lembar (satu lembar per topik). Kode dan nama desa sudah tertulis dan tidak dapat diubah.",
@@ -86,7 +86,7 @@ def _instructions(ws, kec: regions.Region, periode: str, end: date) -> None:
         "Bidang PIAK Dispendukcapil.",
         "8. Bila portal menampilkan daftar masalah, perbaiki semuanya lalu kirim lagi seluruh berkas. Berkas "
         "perbaikan menggantikan kiriman sebelumnya untuk kecamatan dan periode yang sama.",
-        f"Batas waktu: {REPORT_DAYS} hari setelah akhir periode, yaitu {format_tanggal(deadline(periode))} "
+        f"Batas waktu: {REPORT_DAYS} hari setelah akhir periode, yaitu {tanggal_panjang(deadline(periode))} "
         "(SOP Pelaporan Data Kependudukan).",
         "Berkas ini hanya berisi angka agregat per desa; jangan menuliskan nama atau NIK penduduk.",
     ]

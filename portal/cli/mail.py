@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_mail import Mail, Message
 
-from .domain.outbox import Mail as QueuedMail
+from ..domain.outbox import Mail as QueuedMail
 
 mail = Mail()
 

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import db as database
-from .domain import reports
-
-
-def _now() -> datetime:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).replace(microsecond=0)
+from .. import db as database
+from ..domain import reports
+from . import calendar, now as _now
 
 
 @click.group("laporan")
@@ -30,7 +24,6 @@ def report_group():
 def report_export_command(tahun, out_dir):
     """Recompute a year's figures from the event log and write <tahun>.json (a draft until the
     Kepala Dinas approves exactly these figures in the portal)."""
-    from .web import calendar
     target = out_dir or str(reports.report_dir(current_app.config["CONTENT_DIR"]))
     now = _now()
     try:

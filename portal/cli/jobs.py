@@ -1,78 +1,23 @@
-"""`flask --app portal ...` commands: each parses, calls one domain function, echoes one line."""
+"""The background jobs: `outbox send`, `daily`, `withdraw-unanswered`, `reminders send`,
+`retention apply`, `publikasi export`, and the loop that keeps a job running through failures."""
 
 from __future__ import annotations
 
 import logging
 import sqlite3
 import time
-from datetime import datetime
 
 import click
 import tenacity
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import db as database
-from .domain import handling, outbox, reminders, uploads, users
-from . import ops_cli, population_cli, reports_cli, site_cli
-from .mailer import mail, transport
+from .. import db as database
+from ..domain import handling, outbox, reminders, uploads
+from . import calendar as _calendar, connect as _db, now as _now, ops
+from .mail import transport
 
 log = logging.getLogger(__name__)
-
-
-def _db():
-    return database.connect(current_app.config["DATABASE"])
-
-
-def _now() -> datetime:
-    from .web import now  # the app's one clock (a fixed time when a test sets one)
-    return now()
-
-
-@click.command("migrate")
-@with_appcontext
-def migrate_command():
-    """Create the database or bring its schema up to date."""
-    database.prepare(current_app.config["DATABASE"]).close()
-    click.echo("Basis data siap (skema terbaru).")
-
-
-@click.command("init-admin")
-@with_appcontext
-def init_admin_command():
-    """On a fresh install, create the `admin` account and print its one-time password."""
-    password = users.ensure_first_admin(_db(), _now())
-    if password is None:
-        click.echo("Akun admin sudah ada; tidak ada yang diubah.")
-    else:
-        # Printed to the terminal once, never logged: the admin must change it at first login.
-        click.echo(f"Akun admin dibuat. Kata sandi sekali pakai: {password}")
-        click.echo("Ganti kata sandi ini saat pertama kali masuk di /pengaduan/staf/masuk")
-
-
-@click.group("user")
-def user_group():
-    """Staff accounts."""
-
-
-@user_group.command("create")
-@with_appcontext
-@click.argument("username")
-@click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(sorted(users.ROLES)), help="Role; repeat for several.")
-@click.option("--name", "display_name", default="", help="Full name shown in the portal.")
-@click.option("--jabatan", default=None, help="Official position, e.g. Kabid PIAK.")
-@click.option("--email", default="", help="Address for the daily digest of waiting complaints.")
-@click.password_option(help="Password (asked when not given).")
-def user_create_command(username, roles, display_name, jabatan, email, password):
-    """Create a staff account."""
-    db = _db()
-    try:
-        users.create_user(db, username, password, display_name=display_name, roles=list(roles),
-                          jabatan=jabatan, now=_now(), email=email)
-    except users.UserError as exc:
-        raise click.ClickException(str(exc))
-    click.echo(f"Akun {username} dibuat dengan peran {', '.join(roles)}.")
 
 
 @click.group("outbox")
@@ -140,8 +85,7 @@ def _keep_running(name: str, one_pass, *, interval: float):
 
 
 def _catalog_calendar():
-    from .web import calendar
-    return current_app.extensions["portal.catalog"], calendar()
+    return current_app.extensions["portal.catalog"], _calendar()
 
 
 @click.command("withdraw-unanswered")
@@ -190,7 +134,7 @@ def daily_command(loop):
         # Withdrawal and erasure change nothing when repeated, so a pass that failed half way
         # is simply run again.
         closed = handling.withdraw_unanswered(db, moment, catalog=catalog, calendar=calendar, base_url=base_url)
-        from .domain import retention
+        from ..domain import retention
         retention.apply(db, moment, years=config["RETENTION_YEARS"], upload_dir=config["UPLOAD_DIR"])
         # Attachments held for a form the citizen never sent again (uploads.hold).
         uploads.remove_abandoned(config["HELD_UPLOAD_DIR"], moment)
@@ -203,7 +147,7 @@ def daily_command(loop):
             db["job_runs"].upsert({"name": "daily", "day": moment.date().isoformat(), "at": moment.isoformat()},
                                   pk="name")
         click.echo(f"Tugas harian {moment.date()}: {closed} dicabut, {queued} ringkasan.")
-        click.echo(ops_cli.scheduled_backup(moment))  # backup and prune; reports a failure, never raises
+        click.echo(ops.scheduled_backup(moment))  # backup and prune; reports a failure, never raises
 
     if loop:
         _keep_running("daily", one_pass, interval=config["DAILY_INTERVAL"])
@@ -222,7 +166,7 @@ def publication_group():
 @with_appcontext
 def publication_export_command(out_dir):
     """Write the approved public items, without personal data, for the site."""
-    from .domain import publication
+    from ..domain import publication
     target = out_dir or current_app.config["PUBLIC_DATA_DIR"]
     count = publication.export(_db(), current_app.extensions["portal.catalog"], target)
     click.echo(f"{count} pengaduan publik ditulis ke {target}/daftar.json.")
@@ -237,15 +181,11 @@ def retention_group():
 @with_appcontext
 def retention_apply_command():
     """Erase the personal data of complaints closed more than RETENTION_YEARS ago; keep the aggregates."""
-    from .domain import retention
+    from ..domain import retention
     count = retention.apply(_db(), _now(), years=current_app.config["RETENTION_YEARS"],
                             upload_dir=current_app.config["UPLOAD_DIR"])
     click.echo(f"Data pribadi {count} pengaduan dihapus.")
 
 
-def init_app(app) -> None:
-    mail.init_app(app)
-    for command in (migrate_command, init_admin_command, user_group, outbox_group, withdraw_unanswered_command,
-                    reminders_group, daily_command, publication_group, retention_group,
-                    population_cli.data_group, reports_cli.report_group, *ops_cli.COMMANDS, *site_cli.COMMANDS):
-        app.cli.add_command(command)
+COMMANDS = (outbox_group, withdraw_unanswered_command, reminders_group, daily_command, publication_group,
+            retention_group)

@@ -9,20 +9,16 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .config import REPO_ROOT
-from .domain import backup
+from ..config import REPO_ROOT
+from ..domain import backup
+from . import now as _now
 
 log = logging.getLogger(__name__)
-
-
-def _now() -> datetime:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).replace(microsecond=0)
 
 
 def _dirs() -> tuple[Path, Path | None]:

@@ -3,24 +3,19 @@ content repository for a new installation."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import db as database
-
-
-def _now() -> datetime:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).replace(microsecond=0)
+from .. import db as database
+from . import now as _now
 
 
 def publish_pass(db) -> list[str]:
     """Publish every queued change, oldest first; one line per change."""
-    from .publish import deploy_job
+    from ..publish import deploy_job
     config = current_app.config
     done = []
     while (line := deploy_job.run_one(
@@ -41,7 +36,7 @@ def site_group():
 @with_appcontext
 def publish_command(loop):
     """Publish the queued changes: commit, build into a new release, switch the live site."""
-    from .cli import _job_db, _keep_running
+    from .jobs import _job_db, _keep_running
     db = _job_db() if loop else database.connect(current_app.config["DATABASE"])
 
     def one_pass():
@@ -60,8 +55,8 @@ def publish_command(loop):
 @with_appcontext
 def init_repo_command(folder):
     """Create a content repository at FOLDER from this project's content/, mkdocs.yml and overrides/."""
-    from .config import REPO_ROOT
-    from .domain import content_store
+    from ..config import REPO_ROOT
+    from ..domain import content_store
     content_store.init_repo(folder, REPO_ROOT)
     click.echo(f"Repositori isi situs dibuat di {folder}; setel PORTAL_CONTENT_REPO={folder}.")
 

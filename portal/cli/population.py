@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import getpass
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import db as database
-from .domain import regions
-from .domain.calendar import format_tanggal
-from .domain.population import export, recap, schema, siak, store, template
-from .domain.population.checks import angka
-from .domain.population.layout import label
-
-
-def _db():
-    return database.connect(current_app.config["DATABASE"])
-
-
-def _now() -> datetime:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).replace(microsecond=0)
+from ..domain import regions
+from ..domain.formatting import angka, tanggal_panjang
+from ..domain.population import export, recap, schema, siak, store, template
+from ..domain.population.layout import label
+from . import connect as _db, now as _now
 
 
 def _period(ctx, param, value):
@@ -108,7 +97,7 @@ def recap_command(periode, topik):
     today = _now().date()
     late = [s for s in recap.status(db, periode, today) if s.report is None]
     if late:
-        click.echo(f"Belum melapor ({len(late)}), batas {format_tanggal(late[0].due)}:")
+        click.echo(f"Belum melapor ({len(late)}), batas {tanggal_panjang(late[0].due)}:")
         for s in late:
             click.echo(f"  - {s.nama} ({s.kode}): {s.label}")
     else:
