@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 from ...domain import regions
+from ...domain.formatting import angka, persen, tanggal
 from ...domain.population import schema
 from .. import charts
-from ..charts import angka, persen
 from ..errors import DataError
 from ..materials import md_text
-from ..profile_data import Library, dependency_ratio, growth_rate, per_mille, sex_ratio, share, tanggal
+from ..profile_data import Library, dependency_ratio, growth_rate, per_mille, sex_ratio, share
 from .chapters import Chapters
 from .edition import CHAPTERS, PROFILE_DIR, STATUS_LABEL, Area, Edition
 from .pages import Figures, Page, _num, _pct, _signed, _table, contoh_note, kecamatan_slug, schema_topic

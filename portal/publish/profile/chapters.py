@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...domain import regions
 from .. import charts
-from ..charts import angka
+from ...domain.formatting import angka
 from ..materials import md_text
 from ..profile_data import dependency_ratio, per_mille, sex_ratio, share
 from .pages import Figures, _num, _pct, _signed, _table

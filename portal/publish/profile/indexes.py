@@ -7,8 +7,9 @@ import io
 
 from ...domain import regions
 from ...domain.population import schema
-from ..charts import angka
-from ..profile_data import Library, share, tanggal
+from ...domain.formatting import angka
+from ...domain.formatting import tanggal
+from ..profile_data import Library, share
 from .edition import DATA_PAGE_DIR, STATUS_LABEL, Edition
 from .pages import _pct, _table, contoh_note
 

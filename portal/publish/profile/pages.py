@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ...domain import regions
 from .. import charts
-from ..charts import angka, persen
+from ...domain.formatting import angka, persen
 from ..materials import md_text
 from ..profile_data import Period
 from .edition import DASH

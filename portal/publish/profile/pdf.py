@@ -12,7 +12,7 @@ import markdown
 
 from .. import pdfcache
 from ..materials import OFFICE
-from ..profile_data import tanggal
+from ...domain.formatting import tanggal
 from .book import Profile
 from .edition import CACHE_DIR, LAYOUT_VERSION, STATUS_LABEL
 
