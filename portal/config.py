@@ -11,7 +11,7 @@ import secrets
 from collections import namedtuple
 from pathlib import Path
 
-from .domain import private
+from .domain import private, uploads
 
 Setting = namedtuple("Setting", ("name", "default", "help"))
 
@@ -135,7 +135,7 @@ def finalise(config: dict) -> None:
     config.setdefault("DATABASE", str(data_dir / "portal.db"))
     config["UPLOAD_DIR"] = str(data_dir / "uploads")
     # Attachments held while a citizen corrects the form (uploads.hold); the daily job clears old ones.
-    config["HELD_UPLOAD_DIR"] = str(private.make_dir(data_dir / "uploads-sementara"))
+    config["HELD_UPLOAD_DIR"] = str(private.make_dir(data_dir / uploads.HELD_DIR_NAME))
     config["PUBLIC_DATA_DIR"] = config.get("PUBLIC_DATA_DIR") or str(Path(config["CONTENT_DIR"]) / "data" / "pengaduan")
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _stored_secret(data_dir / "secret_key")

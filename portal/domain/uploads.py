@@ -372,6 +372,11 @@ _TOKEN_LENGTH = 24  # characters of secrets.token_urlsafe(18)
 _INDEX = "berkas.json"
 
 
+# Where attachments wait for a complaint form sent again after a validation error (under the
+# data directory): temporary, removed after a day, never data a backup or a restore protects.
+HELD_DIR_NAME = "uploads-sementara"
+
+
 def hold(held_dir: str | Path, files: list[CleanFile]) -> str:
     """Keep the files under a new token and return it; nothing is kept if writing fails."""
     token = secrets.token_urlsafe(18)
