@@ -29,7 +29,8 @@ stopping after --requests requests or --max-seconds, whichever comes first):
 3. submission   GET /pengaduan/ for the session cookie and CSRF token (not timed), then
                 POST /pengaduan/ multipart with a small JPEG (timed); expects 303.
                 Its req/s is completed submissions (GET + POST) per second of wall time.
-4. tracking     POST /pengaduan/lacak with a random seeded tracking code; expects 200.
+4. tracking     POST /pengaduan/lacak with a random seeded tracking code (303), then GET the
+                result page it redirects to (post/redirect/get), timed together; expects 200.
 
 Only the standard library is used, plus the portal itself (for seeding) and Pillow (from the
 project's venv) to draw the JPEG.
@@ -269,6 +270,8 @@ class Track:
         started = time.perf_counter()
         status, _, _ = client.request("POST", "/pengaduan/lacak", body,
                                       {"Content-Type": "application/x-www-form-urlencoded"})
+        if status == 303:  # post/redirect/get: the result page reads the code from the session
+            status, _, _ = client.request("GET", "/pengaduan/lacak/hasil")
         return status, time.perf_counter() - started
 
 
@@ -503,6 +506,8 @@ def main(argv=None) -> int:
                 "POST", "/pengaduan/lacak",
                 urllib.parse.urlencode({"csrf_token": token, "code": seeded["codes"][0]}).encode(),
                 {"Content-Type": "application/x-www-form-urlencoded"})
+            if status == 303:
+                status, _, _ = check.request("GET", "/pengaduan/lacak/hasil")
         finally:
             check.close()
         if status == 429:
