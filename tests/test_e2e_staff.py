@@ -140,7 +140,9 @@ def test_seven_steps_in_the_browser(page, browser, live_server, session_smtp, ac
     assert live_server.flask("outbox", "send").returncode == 0
     replies = [m for m in mails_with(session_smtp, code) if m["Subject"].startswith("Tanggapan")]
     assert len(replies) == 1
-    assert reply in replies[0].get_payload(decode=True).decode()
+    # Plain text and an HTML alternative: the citizen's mail program shows either.
+    text = next(part for part in replies[0].walk() if part.get_content_type() == "text/plain")
+    assert reply in text.get_payload(decode=True).decode()
     track(page, live_server, code)
     expect(page.get_by_text("Sudah ditanggapi")).to_be_visible()
     expect(page.get_by_text(reply)).to_be_visible()
