@@ -488,19 +488,7 @@ def m006_accounts(db):
 
 
 @migrations()
-def m007_citizens(db):
-    # No two documents may carry the same letter number, whatever the numbering patterns say.
-    # Before this migration the nota dinas and the surat tanggapan shared one default pattern, so a
-    # database may already hold such pairs; those letters went out with their numbers and keep them
-    # (the later of each pair marked legacy_duplicate), and every number issued from now on is unique.
-    db.execute("ALTER TABLE letter_numbers ADD COLUMN legacy_duplicate INTEGER NOT NULL DEFAULT 0")
-    db.execute("UPDATE letter_numbers SET legacy_duplicate = 1 WHERE rowid NOT IN "
-               "(SELECT min(rowid) FROM letter_numbers GROUP BY nomor)")
-    db.execute("CREATE UNIQUE INDEX letter_numbers_nomor ON letter_numbers(nomor) WHERE legacy_duplicate = 0")
-
-
-@migrations()
-def m008_editor(db):
+def m007_editor(db):
     # The web team's changes to the site (portal.domain.site_changes): the whole new text of one
     # file, kept until it is published; its images; every step taken (append-only); and the
     # publishing jobs, queued in the database so that they survive a restart.
@@ -578,7 +566,19 @@ def m008_editor(db):
 
 
 @migrations()
-def m009_tracking(db):
+def m008_tracking(db):
     # An HTML alternative for messages whose text has formatting (the reply: lists, bold), so a
     # mail program shows it formatted while the plain-text part stays readable.
     db.execute("ALTER TABLE outbox ADD COLUMN html TEXT")
+
+
+@migrations()
+def m009_citizens(db):
+    # No two documents may carry the same letter number, whatever the numbering patterns say.
+    # Before this migration the nota dinas and the surat tanggapan shared one default pattern, so a
+    # database may already hold such pairs; those letters went out with their numbers and keep them
+    # (the later of each pair marked legacy_duplicate), and every number issued from now on is unique.
+    db.execute("ALTER TABLE letter_numbers ADD COLUMN legacy_duplicate INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE letter_numbers SET legacy_duplicate = 1 WHERE rowid NOT IN "
+               "(SELECT min(rowid) FROM letter_numbers GROUP BY nomor)")
+    db.execute("CREATE UNIQUE INDEX letter_numbers_nomor ON letter_numbers(nomor) WHERE legacy_duplicate = 0")

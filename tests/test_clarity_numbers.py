@@ -146,7 +146,7 @@ def test_alike_patterns_in_the_office_file_are_refused(tmp_path):
 def test_a_database_that_already_holds_a_shared_number_upgrades(tmp_path):
     db = connect(str(tmp_path / "portal.db"))
     db.enable_wal()
-    migrations.apply(db, stop_before="m007_citizens")
+    migrations.apply(db, stop_before="m009_citizens")
     people = make_people(db)
     cid = file(db, tmp_path)
     shared = "400.10/1/406.011/2026"  # what the old default patterns gave both letters
