@@ -86,7 +86,7 @@ def test_seven_steps_in_the_browser(page, browser, live_server, session_smtp, ac
     kabid = staff.login("kabid1")
     staff.open_case(kabid, code)
     kabid.get_by_label("Sifat", exact=True).select_option("Segera")
-    kabid.get_by_label("Kabid Pelayanan Pendaftaran Penduduk").check()
+    kabid.get_by_label("Kabid Pelayanan Pendaftaran Penduduk (Dedi Pejabat)").check()
     shot(kabid, "kabid-nota-dinas")
     kabid.get_by_role("button", name="Buat nota dinas").click()
     expect(kabid.get_by_text(re.compile(r"Nota dinas nomor 400\.10/ND\.\d+/406\.011/\d{4}"))).to_be_visible()
