@@ -104,3 +104,13 @@ def test_migrations_are_idempotent(path):
     assert {"complaints", "events", "outbox", "users", "attachments"} <= set(db.table_names())
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_a_message_queued_within_the_senders_second_is_due(path):
+    """The jobs read the office clock in whole seconds; a message queued a fraction of a second
+    into that same second must still count as due (it once waited for the next pass)."""
+    db = connect(path)
+    queue(db, at=datetime(2026, 11, 25, 9, 0, 0, 700000, tzinfo=timezone.utc))
+    sent = []
+    assert outbox.send_due(db, sent.append, now=lambda: datetime(2026, 11, 25, 9, 0, 0, tzinfo=timezone.utc)) == (1, 0)
+    assert len(sent) == 1

@@ -30,8 +30,9 @@ STALE_CLAIM = timedelta(minutes=10)
 
 
 def _ts(moment: datetime) -> str:
-    # Timestamps are compared as text, so they must all be written in one offset.
-    return moment.astimezone(timezone.utc).isoformat()
+    # Timestamps are compared as text, so they must all be written in one offset and one
+    # precision: whole seconds, as the office clock gives them.
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
 
 
 @dataclass(frozen=True)
