@@ -368,6 +368,16 @@ def m004_reports(db):
         )
 
 
+def _append_only(db, table: str, message: str) -> None:
+    """Triggers that refuse every UPDATE and DELETE on `table`. The migrations released before
+    this helper (m001-m004) write the same triggers out in full and stay as they were."""
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"""CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table}
+            BEGIN SELECT RAISE(ABORT, '{message}'); END"""
+        )
+
+
 @migrations()
 def m005_standards(db):
     # Survei Kepuasan Masyarakat (PermenPANRB 14/2017). A code (kode survei) is handed out at the
@@ -451,11 +461,7 @@ def m005_standards(db):
         )"""
     )
     db.execute("CREATE INDEX standards_approvals_subject ON standards_approvals(kind, subject, id)")
-    for action in ("UPDATE", "DELETE"):
-        db.execute(
-            f"""CREATE TRIGGER standards_approvals_no_{action.lower()} BEFORE {action} ON standards_approvals
-            BEGIN SELECT RAISE(ABORT, 'approvals are append-only'); END"""
-        )
+    _append_only(db, "standards_approvals", "approvals are append-only")
 
 
 @migrations()
@@ -542,11 +548,7 @@ def m007_editor(db):
         )"""
     )
     db.execute("CREATE INDEX site_change_events_change ON site_change_events(change_id, id)")
-    for action in ("UPDATE", "DELETE"):
-        db.execute(
-            f"""CREATE TRIGGER site_change_events_no_{action.lower()} BEFORE {action} ON site_change_events
-            BEGIN SELECT RAISE(ABORT, 'site change events are append-only'); END"""
-        )
+    _append_only(db, "site_change_events", "site change events are append-only")
     db.execute(
         """
         CREATE TABLE site_jobs (
