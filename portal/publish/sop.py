@@ -330,14 +330,7 @@ def render_svg(sop: Sop) -> str:
              f"({', '.join(p.nama for p in sop.pelaksana)}).")
     desc = " ".join(f"Langkah {s.nomor}: {s.kegiatan} (pelaksana: "
                     f"{', '.join(sop.peran(k).nama for k in s.pelaksana)})." for s in sop.langkah)
-    o = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-         f'height="{height}" role="img" aria-label="{_x(label)}" font-family="{_x(FONT)}">',
-         f"<title>{_x(label)}</title>",
-         f"<desc>{_x(desc)}</desc>",
-         "<defs><marker id=\"panah\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
-         f"markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"{ARROW}\"/>"
-         "</marker></defs>",
-         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>']
+    o = _svg_head(width, height, label, desc)
     lanes_top = MARGIN + group_h
     lanes_bottom = rows[-1][2] + rows[-1][3] + 16
     # Group headings spanning several lanes ("DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL").
@@ -411,12 +404,26 @@ def render_svg(sop: Sop) -> str:
     return "\n".join(o)
 
 
-def _text_block(lines: list[str], cx: float, top: float, size: int, line_h: int, fill: str,
-                bold: bool = False) -> str:
+def _svg_head(width: int, height: int, label: str, desc: str) -> list[str]:
+    """The opening of both diagrams: size, accessible name and description, arrow head, white ground."""
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+            f'height="{height}" role="img" aria-label="{_x(label)}" font-family="{_x(FONT)}">',
+            f"<title>{_x(label)}</title>",
+            f"<desc>{_x(desc)}</desc>",
+            "<defs><marker id=\"panah\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
+            f"markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"{ARROW}\"/>"
+            "</marker></defs>",
+            f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>']
+
+
+def _text_block(lines: list[str], x: float, top: float, size: int, line_h: int, fill: str,
+                bold: bool = False, centred: bool = True) -> str:
+    """Lines of text from `top`, centred on `x` (the lanes' boxes) or starting at it (one column)."""
+    anchor = ' text-anchor="middle"' if centred else ""
     weight = ' font-weight="bold"' if bold else ""
-    spans = "".join(f'<tspan x="{cx:g}" dy="{size if k == 0 else line_h}">{_x(t)}</tspan>'
+    spans = "".join(f'<tspan x="{x:g}" dy="{size if k == 0 else line_h}">{_x(t)}</tspan>'
                     for k, t in enumerate(lines))
-    return f'<text x="{cx:g}" y="{top:g}" font-size="{size}" fill="{fill}" text-anchor="middle"{weight}>{spans}</text>'
+    return f'<text x="{x:g}" y="{top:g}" font-size="{size}" fill="{fill}"{anchor}{weight}>{spans}</text>'
 
 
 # ---------------------------------------------------------------------------- one-column diagram
@@ -458,35 +465,23 @@ def render_svg_narrow(sop: Sop) -> str:
              f"pelaksana tertulis pada setiap kotak.")
     desc = " ".join(f"Langkah {s.nomor}: {s.kegiatan} (pelaksana: "
                     f"{', '.join(sop.peran(k).nama for k in s.pelaksana)})." for s in sop.langkah)
-    o = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {NARROW_W} {round(height)}" width="{NARROW_W}" '
-         f'height="{round(height)}" role="img" aria-label="{_x(label)}" font-family="{_x(FONT)}">',
-         f"<title>{_x(label)}</title>", f"<desc>{_x(desc)}</desc>",
-         "<defs><marker id=\"panah\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" "
-         f"markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"{ARROW}\"/>"
-         "</marker></defs>",
-         f'<rect x="0" y="0" width="{NARROW_W}" height="{round(height)}" fill="#ffffff"/>']
+    o = _svg_head(NARROW_W, round(height), label, desc)
     for n, (step, role, text, y, box_h) in enumerate(rows):
         dash = ' stroke-dasharray="6 4"' if step.pelaksana_disimpulkan else ""
         o.append(f'<rect x="1" y="{y}" width="{NARROW_W - 2}" height="{box_h}" rx="6" fill="{BOX_BG}" '
                  f'stroke="{BOX_LINE}" stroke-width="1.5"{dash}/>')
         role_h = len(role) * (N_ROLE_FONT + 3)
         o.append(f'<rect x="1" y="{y}" width="{NARROW_W - 2}" height="{N_PAD + role_h}" rx="6" fill="{HEAD_BG}"/>')
-        o.append(_text_block_left(role, N_PAD + 2, y + N_PAD - 3, N_ROLE_FONT, N_ROLE_FONT + 3, HEAD_INK, bold=True))
-        o.append(_text_block_left(text, N_PAD + 2, y + N_PAD + role_h, N_BOX_FONT, N_LINE_H, INK))
+        o.append(_text_block(role, N_PAD + 2, y + N_PAD - 3, N_ROLE_FONT, N_ROLE_FONT + 3, HEAD_INK, bold=True,
+                                 centred=False))
+        o.append(_text_block(text, N_PAD + 2, y + N_PAD + role_h, N_BOX_FONT, N_LINE_H, INK, centred=False))
         if n + 1 < len(rows):
             x = NARROW_W / 2
             o.append(f'<path d="M{x},{y + box_h} L{x},{y + box_h + N_GAP - 1}" fill="none" stroke="{ARROW}" '
                      f'stroke-width="1.5" marker-end="url(#panah)"/>')
     if legend:
         ly = rows[-1][3] + rows[-1][4] + 10
-        o.append(_text_block_left(legend, 2, ly, N_ROLE_FONT, N_LINE_H, INK))
+        o.append(_text_block(legend, 2, ly, N_ROLE_FONT, N_LINE_H, INK, centred=False))
     o.append("</svg>\n")
     return "\n".join(o)
 
-
-def _text_block_left(lines: list[str], x: float, top: float, size: int, line_h: int, fill: str,
-                     bold: bool = False) -> str:
-    weight = ' font-weight="bold"' if bold else ""
-    spans = "".join(f'<tspan x="{x:g}" dy="{size if k == 0 else line_h}">{_x(t)}</tspan>'
-                    for k, t in enumerate(lines))
-    return f'<text x="{x:g}" y="{top:g}" font-size="{size}" fill="{fill}"{weight}>{spans}</text>'
