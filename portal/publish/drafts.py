@@ -273,13 +273,12 @@ def gate(docs_dir: str | Path, preview: bool, display_root: str = "content") -> 
     hidden: dict[str, list[str]] = {}
     for relative in pages(docs_dir):
         path = docs_dir / relative
-        meta, _ = read_front_matter(path, f"{display_root}/{relative}")
+        text = path.read_text(encoding="utf-8-sig")
+        meta, _ = parse_front_matter(text, f"{display_root}/{relative}")
         if is_public(relative, meta):
             continue
         if preview:
-            text = path.read_text(encoding="utf-8-sig")
-            match = FRONT_MATTER.match(text)
-            head, body = (text[:match.end()], text[match.end():]) if match else ("", text)
+            head, body = split(text)
             path.write_text(head + mark(body, relative, meta, True), encoding="utf-8")
             hidden[relative] = []
             continue
