@@ -131,20 +131,26 @@ def broken_links(site: Path) -> list[tuple[str, str]]:
     """Internal links in the built site whose target does not exist (portal links excepted)."""
     broken = []
     for page in sorted(site.rglob("*.html")):
-        base = "/" + page.relative_to(site).as_posix()
         parser = _Page()
         parser.feed(page.read_text(encoding="utf-8"))
-        for target in parser.links:
-            target = target.split("#", 1)[0]
-            if not target or re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("//") \
-                    or target.startswith(PORTAL_PREFIX):
-                continue
-            path = unquote(urlsplit(urljoin(base, target)).path)
-            resolved = site / path.lstrip("/")
-            if path.endswith("/"):
-                resolved = resolved / "index.html"
-            if not resolved.is_file():
-                broken.append((base, target))
+        broken += _broken(site, "/" + page.relative_to(site).as_posix(), parser.links)
+    return broken
+
+
+def _broken(site: Path, base: str, links: list[str]) -> list[tuple[str, str]]:
+    """(base, target) for each of the page `base`'s links whose target is not a file of `site`."""
+    broken = []
+    for target in links:
+        target = target.split("#", 1)[0]
+        if not target or re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("//") \
+                or target.startswith(PORTAL_PREFIX):
+            continue
+        path = unquote(urlsplit(urljoin(base, target)).path)
+        resolved = site / path.lstrip("/")
+        if path.endswith("/"):
+            resolved = resolved / "index.html"
+        if not resolved.is_file():
+            broken.append((base, target))
     return broken
 
 
@@ -187,11 +193,13 @@ def check(site: Path, *, public_pages: list[str] = (), hidden: dict[str, list[st
             sizes[path] = len(gzip.compress(path.read_bytes(), compresslevel=6, mtime=0))
         return sizes[path]
 
-    for page in sorted(site.rglob("*.html")):
+    broken: list[tuple[str, str]] = []
+    for page in sorted(site.rglob("*.html")):  # each page read and parsed once, for every check
         name = "/" + page.relative_to(site).as_posix()
         text = page.read_text(encoding="utf-8")
         parser = _Page()
         parser.feed(text)
+        broken += _broken(site, name, parser.links)
         for url in parser.outside:
             errors.append(f"{name}: memuat berkas dari situs lain: {url}")
         for style in re.findall(r"<style\b[^>]*>(.*?)</style>", text, re.S | re.I):
@@ -225,6 +233,6 @@ def check(site: Path, *, public_pages: list[str] = (), hidden: dict[str, list[st
                 errors.append(f"/{js.relative_to(site).as_posix()}: skrip menyebut {host}")
 
     # links
-    for base, target in broken_links(site):
+    for base, target in broken:
         errors.append(f"{base}: tautan rusak ke {target}")
     return report
