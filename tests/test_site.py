@@ -12,11 +12,13 @@ import re
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+
+from portal.publish import check
 
 BUDGET = 150_000  # bytes, gzip, first visit, search index excluded
 SECTIONS = [  # (menu title, path it leads to)
@@ -43,13 +45,8 @@ def site_url(built_site):
     server.server_close()
 
 
-def built_pages(site: Path) -> list[str]:
-    return sorted("/" + p.relative_to(site).parent.as_posix().strip(".").strip("/") + "/"
-                  for p in site.rglob("index.html"))
-
-
 def sop_page(site: Path) -> str:
-    pages = [p for p in built_pages(site) if p.startswith("/sop/")]
+    pages = [p for p in check.built_pages(site) if p.startswith("/sop/")]
     assert pages, "the build has no sop/ pages: the SOP generator produced none"
     return ([p for p in pages if p != "/sop/"] or pages)[0]
 
@@ -181,19 +178,7 @@ def test_first_visit_weighs_under_150_kb_gzip(page, site_url, built_site, which)
 # ------------------------------------------------------------------ links
 
 def test_every_internal_link_resolves(built_site):
-    href = re.compile(r"<a\b[^>]*\bhref=\"([^\"#]*)(?:#[^\"]*)?\"", re.I)
-    broken = []
-    for html in built_site.rglob("*.html"):
-        base = "/" + html.relative_to(built_site).as_posix()
-        for target in href.findall(html.read_text(encoding="utf-8")):
-            if not target or re.match(r"^[a-z]+:", target) or target.startswith("/pengaduan"):
-                continue
-            path = unquote(urlsplit(urljoin(base, target)).path)
-            resolved = built_site / path.lstrip("/")
-            if path.endswith("/"):
-                resolved = resolved / "index.html"
-            if not resolved.exists():
-                broken.append((base, target))
+    broken = check.broken_links(built_site)
     assert broken == []
 
 
@@ -216,7 +201,7 @@ def test_readable_without_javascript(browser, site_url):
 def test_axe_finds_no_serious_violation_on_any_page(page, site_url, built_site):
     axe = Axe()
     problems = {}
-    for path in built_pages(built_site):
+    for path in check.built_pages(built_site):
         page.goto(site_url + path)
         result = axe.run(page)
         serious = [(v["id"], [n["target"] for n in v["nodes"]][:3])
