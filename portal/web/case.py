@@ -88,8 +88,8 @@ def case_context(complaint: dict) -> dict:
     events = file.events
     names = record.staff_names(db)
     for e in events:
-        e["who"] = names.get(e["actor_id"], {}).get("display_name") or (
-            "Pengadu" if e["actor_role"] == workflow.CITIZEN else "Sistem" if e["actor_role"] == workflow.SYSTEM else "")
+        e["who"] = (names.get(e["actor_id"], {}).get("display_name")
+                    or workflow.ACTOR_LABELS.get(e["actor_role"], ""))
         e["data"] = json.loads(e["data"]) if e["data"] else {}
         e["label"] = workflow.STEPS[e["kind"]].label if e["kind"] in workflow.STEPS else "Pengaduan diterima"
         e["at_dt"] = datetime.fromisoformat(e["at"])
@@ -202,22 +202,16 @@ def _take(step: str, complaint: dict):
                                            hal=f.get("hal", ""), ringkasan=f.get("ringkasan", ""),
                                            telaah=f.get("telaah", ""), tembusan=tembusan, expected_state=expected)
         return f"Nota dinas nomor {nomor} dibuat dan dilaporkan kepada Kepala Dinas."
-    if step == "disposisi":
+    if step in ("disposisi", "disposisi_ulang"):
         batas = _date("batas")
         if batas is None:
             raise handling.HandlingError("Isi batas waktu disposisi.")
         pejabat_id = params.whole_number(f, "pejabat_id", low=1, high=params.MAX_ID) or 0
-        handling.dispose(db, cid, me, moment, pejabat_id=pejabat_id, instruksi=f.get("instruksi", ""),
-                         batas=batas, expected_state=expected)
-        return "Disposisi dikirim kepada pejabat."
-    if step == "disposisi_ulang":
-        batas = _date("batas")
-        if batas is None:
-            raise handling.HandlingError("Isi batas waktu disposisi.")
-        pejabat_id = params.whole_number(f, "pejabat_id", low=1, high=params.MAX_ID) or 0
-        handling.redispose(db, cid, me, moment, pejabat_id=pejabat_id, instruksi=f.get("instruksi", ""),
-                           batas=batas, expected_state=expected)
-        return "Disposisi ulang dikirim kepada pejabat."
+        # The same form names the official the first time and again when the first no longer holds the role.
+        send = handling.dispose if step == "disposisi" else handling.redispose
+        send(db, cid, me, moment, pejabat_id=pejabat_id, instruksi=f.get("instruksi", ""), batas=batas,
+             expected_state=expected)
+        return "Disposisi dikirim kepada pejabat." if step == "disposisi" else "Disposisi ulang dikirim kepada pejabat."
     if step == "simpan_konsep":
         handling.save_draft(db, cid, me, moment, body=f.get("body", ""))
         return "Konsep tanggapan disimpan."
