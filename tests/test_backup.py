@@ -270,3 +270,18 @@ def test_health_page_fails_when_the_database_cannot_be_read(app, client, tmp_pat
     report = response.get_json()
     assert report["status"] == "gagal" and report["database"]["readable"] is False
     assert client.get("/pengaduan/sehat.json").status_code == 200
+
+
+def test_health_page_counts_the_outbox_age_on_the_office_clock(app, client):
+    """The sender and the page read one clock: a message queued two hours before the office's now
+    is two hours old, and an hour is the point at which the page warns that sending is stuck."""
+    from portal.db import connect
+    from portal.domain import outbox
+    moment = datetime(2020, 1, 6, 10, 0, tzinfo=ZoneInfo(app.config["TIMEZONE"]))
+    app.extensions["portal.clock"] = lambda: moment
+    db = connect(app.config["DATABASE"])
+    outbox.enqueue(db, recipient="siti@contoh.id", subject="Uji", body="Uji", now=moment - timedelta(hours=2))
+    db.close()
+    report = client.get("/pengaduan/sehat.json").get_json()
+    assert report["outbox"] == {"unsent": 1, "oldest_age_seconds": 7200}
+    assert any("belum terkirim lebih dari satu jam" in w for w in report["warnings"])

@@ -162,3 +162,18 @@ def test_readiness_page_lists_each_placeholder_for_admin_and_kadis_only(tmp_path
     assert "content/tentang/kontak.md" in page and "(alamat e-mail resmi — diisi tim web)" in page
     assert "<td>3</td>" in page  # its line
     assert "Maklumat Pelayanan belum disetujui" in page
+
+
+def test_dashboard_links_the_readiness_page_for_whom_the_policy_lets_open_it(tmp_path, smtp):
+    app = create_app(conftest.portal_config(tmp_path / "data", smtp.port))
+    from portal.db import connect
+    db = connect(app.config["DATABASE"])
+    for name in ("kadis", "operator"):
+        users.create_user(db, name, PASSWORD, display_name=name, roles=[name], now=datetime.now())
+    for name, shown in (("kadis", True), ("operator", False)):
+        client = app.test_client()
+        page = client.get("/pengaduan/staf/masuk").get_data(as_text=True)
+        t = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        client.post("/pengaduan/staf/masuk", data={"username": name, "password": PASSWORD, "csrf_token": t})
+        dashboard = client.get("/pengaduan/staf/dasbor").get_data(as_text=True)
+        assert ('href="/pengaduan/staf/kesiapan"' in dashboard) is shown, name

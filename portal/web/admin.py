@@ -13,7 +13,6 @@ from datetime import datetime
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..clock import office_tz
 from ..domain import accounts, passwords, users
 from . import get_db, now, params
 from .auth import requires
@@ -44,11 +43,10 @@ def _moment(name: str) -> datetime | None:
     value = request.form.get(name, "").strip()
     if not value:
         return None
-    try:
-        parsed = datetime.strptime(value, "%Y-%m-%dT%H:%M")
-    except ValueError:
-        raise accounts.InvalidPeriod("Isi tanggal dan jam dengan benar, misalnya 2026-11-25T09:30.") from None
-    return parsed.replace(tzinfo=office_tz(current_app.config))
+    parsed = params.moment(value)
+    if parsed is None:
+        raise accounts.InvalidPeriod("Isi tanggal dan jam dengan benar, misalnya 2026-11-25T09:30.")
+    return parsed
 
 
 def _edit_page(user: users.User, *, error: str | None = None, status: int = 200, form=None):

@@ -16,7 +16,6 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user
 
-from ..clock import office_tz
 from ..domain import (audit, deadlines, documents, handling, inbox, messages, policy, record, regions, rendering,
                       tracking, users, workflow)
 from ..domain import nik as nik_rules
@@ -88,8 +87,8 @@ def case_context(complaint: dict) -> dict:
     events = file.events
     names = record.staff_names(db)
     for e in events:
-        e["who"] = names.get(e["actor_id"], {}).get("display_name") or (
-            "Pengadu" if e["actor_role"] == workflow.CITIZEN else "Sistem" if e["actor_role"] == workflow.SYSTEM else "")
+        e["who"] = (names.get(e["actor_id"], {}).get("display_name")
+                    or workflow.ACTOR_LABELS.get(e["actor_role"], ""))
         e["data"] = json.loads(e["data"]) if e["data"] else {}
         e["label"] = workflow.STEPS[e["kind"]].label if e["kind"] in workflow.STEPS else "Pengaduan diterima"
         e["at_dt"] = datetime.fromisoformat(e["at"])
@@ -148,7 +147,7 @@ def case_context(complaint: dict) -> dict:
                                             approved[0], approved[1], current_app.config["BASE_URL"])
         if approved and identity and complaint["channel"] in messages.WHATSAPP_CHANNELS and complaint["phone"]
         else None,
-        sent_now=now().strftime("%Y-%m-%dT%H:%M"),
+        sent_now=now().strftime(params.LOCAL_MOMENT),
         audit_rows=audit.for_complaint(db, cid), access_lines=_access_lines(db, cid), roles=users.ROLES,
         received_at=datetime.fromisoformat(complaint["received_at"]),
         rating=rating,
@@ -167,14 +166,6 @@ def show(ref):
 def _date(name: str) -> date | None:
     try:
         return date.fromisoformat(request.form.get(name, "").strip())
-    except ValueError:
-        return None
-
-
-def _datetime(name: str) -> datetime | None:
-    try:
-        return datetime.strptime(request.form.get(name, "").strip(), "%Y-%m-%dT%H:%M").replace(
-            tzinfo=office_tz(current_app.config))
     except ValueError:
         return None
 
@@ -202,22 +193,16 @@ def _take(step: str, complaint: dict):
                                            hal=f.get("hal", ""), ringkasan=f.get("ringkasan", ""),
                                            telaah=f.get("telaah", ""), tembusan=tembusan, expected_state=expected)
         return f"Nota dinas nomor {nomor} dibuat dan dilaporkan kepada Kepala Dinas."
-    if step == "disposisi":
+    if step in ("disposisi", "disposisi_ulang"):
         batas = _date("batas")
         if batas is None:
             raise handling.HandlingError("Isi batas waktu disposisi.")
         pejabat_id = params.whole_number(f, "pejabat_id", low=1, high=params.MAX_ID) or 0
-        handling.dispose(db, cid, me, moment, pejabat_id=pejabat_id, instruksi=f.get("instruksi", ""),
-                         batas=batas, expected_state=expected)
-        return "Disposisi dikirim kepada pejabat."
-    if step == "disposisi_ulang":
-        batas = _date("batas")
-        if batas is None:
-            raise handling.HandlingError("Isi batas waktu disposisi.")
-        pejabat_id = params.whole_number(f, "pejabat_id", low=1, high=params.MAX_ID) or 0
-        handling.redispose(db, cid, me, moment, pejabat_id=pejabat_id, instruksi=f.get("instruksi", ""),
-                           batas=batas, expected_state=expected)
-        return "Disposisi ulang dikirim kepada pejabat."
+        # The same form names the official the first time and again when the first no longer holds the role.
+        send = handling.dispose if step == "disposisi" else handling.redispose
+        send(db, cid, me, moment, pejabat_id=pejabat_id, instruksi=f.get("instruksi", ""), batas=batas,
+             expected_state=expected)
+        return "Disposisi dikirim kepada pejabat." if step == "disposisi" else "Disposisi ulang dikirim kepada pejabat."
     if step == "simpan_konsep":
         handling.save_draft(db, cid, me, moment, body=f.get("body", ""))
         return "Konsep tanggapan disimpan."
@@ -232,7 +217,7 @@ def _take(step: str, complaint: dict):
         return "Konsep tanggapan dikembalikan kepada pejabat untuk diperbaiki."
     if step == "kirim":
         handling.send_reply(db, cid, me, moment, base_url=base_url, delivered_by=f.get("delivered_by"),
-                            delivered_at=_datetime("delivered_at"), expected_state=expected)
+                            delivered_at=params.moment(f.get("delivered_at")), expected_state=expected)
         return "Tanggapan dikirim kepada pengadu."
     if step == "buka_kembali":
         handling.reopen(db, cid, me, moment, note=f.get("note", ""), base_url=base_url, expected_state=expected)

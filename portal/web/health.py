@@ -20,13 +20,13 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, render_template_string, request
 
 from .. import db as database
-from ..clock import office_tz
+from ..clock import office_now, office_tz
 from ..config import REPO_ROOT
 from ..domain import backup, outbox
 from . import limiter
@@ -70,7 +70,7 @@ def _files_writable(path: str) -> bool:
 
 def report() -> dict:
     config = current_app.config
-    now = datetime.now(timezone.utc)
+    now = office_now(current_app)  # aware: the outbox's and the backup's times subtract from it
     warnings = []
     unsent, oldest_age = None, None
     try:

@@ -1,4 +1,5 @@
-"""Numeric request parameters, each read with a lower and an upper bound.
+"""Numeric request parameters, each read with a lower and an upper bound; and the moment typed
+in a datetime-local field.
 
 A number in a URL or form comes from whoever sent it: an unbounded page number overflowed
 SQLite's 64-bit integer (a 500), and a negative index picked a template from the end of the
@@ -8,7 +9,11 @@ list. Every numeric query or form parameter of the web layer is read here.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
+from flask import current_app
+
+from ..clock import office_tz
 from ..domain.formatting import angka
 
 # SQLite's INTEGER, and so every row id, is a signed 64-bit number.
@@ -57,3 +62,17 @@ def checked_number(source, name: str, *, low: int, high: int, default: int, labe
     if value is None:
         return default, f"{label} harus bilangan bulat dari {angka(low)} sampai {angka(high)}."
     return value, None
+
+
+# What an <input type="datetime-local"> sends and shows: 2026-11-25T09:30.
+LOCAL_MOMENT = "%Y-%m-%dT%H:%M"
+
+
+def moment(raw: str | None) -> datetime | None:
+    """The moment typed in a datetime-local field, in the office's time zone; None when empty
+    or not such a value."""
+    try:
+        parsed = datetime.strptime((raw or "").strip(), LOCAL_MOMENT)
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=office_tz(current_app.config))

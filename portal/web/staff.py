@@ -7,7 +7,6 @@ from datetime import date, datetime
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..clock import office_tz
 from ..domain import dashboard as dashboard_figures
 from ..domain import complaints, inbox, regions, tracking, workflow
 from . import calendar, catalog, get_db, now, params
@@ -77,11 +76,8 @@ def entry():
     form.fill_choices(catalog())
     if form.validate_on_submit():
         errors = {}
-        received = None
-        try:
-            received = datetime.strptime((form.received_at.data or "").strip(), "%Y-%m-%dT%H:%M").replace(
-                tzinfo=office_tz(current_app.config))
-        except ValueError:
+        received = params.moment(form.received_at.data)
+        if received is None:
             errors["received_at"] = "Isi tanggal dan jam pengaduan diterima, misalnya 2026-11-25T09:30."
         if received is not None and received > now():
             errors["received_at"] = "Tanggal diterima tidak boleh di masa depan."
