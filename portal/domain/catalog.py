@@ -89,7 +89,7 @@ def load(content_dir: str | Path) -> Catalog:
         channels=_pairs(pengaduan, "saluran", data_dir / "pengaduan.yml"),
         time_standards=standards,
         sop_nomor=sop.nomor,
-        office=_office(data_dir / "dinas.yml"),
+        office=read_office(data_dir / "dinas.yml"),
         reply_templates=_templates(data_dir / "templat-tanggapan.yml"),
     )
 
@@ -110,7 +110,8 @@ def _templates(path: Path) -> tuple[tuple[str, str, str], ...]:
     return tuple(out)
 
 
-def _office(path: Path) -> Office:
+def read_office(path: Path) -> Office:
+    "content/data/dinas.yml, checked: the letterhead, the Kepala Dinas and the letter-number patterns."
     data = _read(path)
     try:
         kadis = Official(**{k: str(v) for k, v in data.pop("kepala_dinas").items()})

@@ -132,7 +132,7 @@ def load(content_dir: str | os.PathLike) -> Maklumat | None:
         return None
     data, lines = datafile.read_yaml(path)
     try:
-        office = catalog_module._office(content_dir / "data" / "dinas.yml")
+        office = catalog_module.read_office(content_dir / "data" / "dinas.yml")
     except catalog_module.CatalogError as exc:
         raise DataError(content_dir / "data" / "dinas.yml", "", str(exc)) from None
     return _Checker(path, lines).maklumat(data, office, content_dir)
