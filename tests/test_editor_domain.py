@@ -196,3 +196,21 @@ def test_an_upgraded_checkout_leaves_its_old_build_output_behind(tmp_path):
     repo = content_store.init_repo(tmp_path / "repo", source)
     assert (repo.path / "content" / "index.md").is_file()
     assert not (repo.path / "content" / "sop" / "index.md").exists()
+
+
+def test_office_form_with_whatsapp_and_hours_leaves_a_dinas_file_the_portal_starts_with(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from portal.domain import catalog, site_forms
+
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "content" / "data", content / "data")
+    dinas = content / "data" / "dinas.yml"
+    dinas.write_text(site_forms.set_office(dinas.read_text(encoding="utf-8"), {
+        "nama": "Dinas Kependudukan dan Pencatatan Sipil", "pemerintah": "Pemerintah Kabupaten Trenggalek",
+        "alamat": "Jl. Uji 1, Trenggalek", "whatsapp": "081234567890", "jam_layanan": "Senin-Jumat 08.00-15.00",
+        "kepala_dinas_nama": "Dr. Uji", "kepala_dinas_nip": "197201161993031006",
+        "kepala_dinas_pangkat": "Pembina (IV/a)"}), encoding="utf-8")
+    office = catalog.load(content).office
+    assert (office.whatsapp, office.jam_layanan) == ("081234567890", "Senin-Jumat 08.00-15.00")

@@ -54,6 +54,9 @@ class Office:
     kepala_dinas: Official
     nomor_nota_dinas: str
     nomor_surat_tanggapan: str
+    # Filled in by the web team's office form (site_forms.OFFICE_FIELDS) for the site's pages.
+    whatsapp: str | None = None
+    jam_layanan: str | None = None
 
 
 @dataclass(frozen=True)
