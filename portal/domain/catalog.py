@@ -6,6 +6,7 @@ not code; this module reads and checks them once at start-up.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,17 @@ class Office:
     # Filled in by the web team's office form (site_forms.OFFICE_FIELDS) for the site's pages.
     whatsapp: str | None = None
     jam_layanan: str | None = None
+
+    @property
+    def kabupaten(self) -> str:
+        "The government without its 'Pemerintah': 'Kabupaten Trenggalek'."
+        rest = re.sub(r"^\s*pemerintah\s+", "", self.pemerintah, flags=re.IGNORECASE).strip()
+        return rest or f"Kabupaten {self.kota}"
+
+    @property
+    def jabatan_kepala(self) -> str:
+        "The Kepala Dinas's title under a signature: 'Kepala Dinas ... Kabupaten Trenggalek'."
+        return f"Kepala {self.nama} {self.kabupaten}"
 
 
 @dataclass(frozen=True)

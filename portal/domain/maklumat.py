@@ -35,6 +35,7 @@ from ..db import write_transaction
 from . import catalog as catalog_module
 from . import datafile, formatting, policy, readiness, regions
 from .errors import DataError
+from .sop import Pejabat
 
 DATA_FILE = Path("data") / "maklumat.yml"
 SCAN_DIR = Path("data") / "maklumat"
@@ -81,14 +82,6 @@ class Keliling:
 
 
 @dataclass(frozen=True)
-class Penandatangan:
-    jabatan: str
-    nama: str
-    nip: str
-    pangkat: str
-
-
-@dataclass(frozen=True)
 class Maklumat:
     path: Path
     teks: str
@@ -98,7 +91,7 @@ class Maklumat:
     kantor: Lokasi  # from dinas.yml
     lokasi_lain: tuple[Lokasi, ...]
     perekaman_keliling: tuple[Keliling, ...]
-    penandatangan: Penandatangan  # from dinas.yml
+    penandatangan: Pejabat  # from dinas.yml
     kota: str
     tanggal: date | None
     berkas_tertanda: str | None  # relative to content/
@@ -156,13 +149,11 @@ class _Checker(datafile.Checker):
                                                          ("nama", "alamat"), required=False))
         tanggal = self.get(data, "tanggal", date, (), required=False)
         kadis = office.kepala_dinas
-        kabupaten = re.sub(r"^\s*pemerintah\s+", "", office.pemerintah, flags=re.IGNORECASE).strip()
         return Maklumat(
             path=self.path, **texts, jam_layanan=jam,
-            kantor=Lokasi(f"Kantor {office.nama} {kabupaten}".strip(), office.alamat),
+            kantor=Lokasi(f"Kantor {office.nama} {office.kabupaten}", office.alamat),
             lokasi_lain=lain, perekaman_keliling=self.keliling(data),
-            penandatangan=Penandatangan(f"Kepala {office.nama} {kabupaten}".strip(), kadis.nama, kadis.nip,
-                                        kadis.pangkat),
+            penandatangan=Pejabat(office.jabatan_kepala, kadis.nama, pangkat=kadis.pangkat, nip=kadis.nip),
             kota=office.kota, tanggal=tanggal, berkas_tertanda=self.scan(data, content_dir),
         )
 
