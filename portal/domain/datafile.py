@@ -56,6 +56,18 @@ def lines(node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
     return out
 
 
+def in_urutan_order(items: list) -> list:
+    """Items read from one file each (with `path` and `urutan`), sorted by `urutan`; DataError
+    naming the file whose urutan an earlier file already uses."""
+    seen: dict[int, Any] = {}
+    for item in items:
+        if item.urutan in seen:
+            raise DataError(item.path, "kolom urutan",
+                            f"urutan {item.urutan} sudah dipakai oleh {seen[item.urutan].path.name}")
+        seen[item.urutan] = item
+    return sorted(items, key=lambda item: item.urutan)
+
+
 class Checker:
     """The checks every data file shares; a file's own checker adds its fields. Each failure is a
     DataError naming the file, the position in words and the line."""
