@@ -309,8 +309,5 @@ def export(approval: dict, content_dir: str | os.PathLike) -> Path:
     path = Path(content_dir) / APPROVAL_FILE
     doc = {"jenis": APPROVAL_KIND, "versi": VERSION, "sha256": approval["sha256"], "jabatan": approval["jabatan"],
            "disetujui_pada": approval["approved_at"]}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    datafile.write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
     return path

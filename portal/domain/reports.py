@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..db import write_transaction
-from . import audit, deadlines, formatting, policy, regions, report_period, workflow
+from . import audit, datafile, deadlines, formatting, policy, regions, report_period, workflow
 from .calendar import Calendar
 from .formatting import BULAN
 from .catalog import Catalog
@@ -258,13 +258,6 @@ def path_for(out_dir: str | os.PathLike, tahun: int) -> Path:
     return Path(out_dir) / f"{tahun}.json"
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def read(out_dir: str | os.PathLike, tahun: int) -> dict | None:
     path = path_for(out_dir, tahun)
     if not path.exists():
@@ -285,7 +278,7 @@ def export(db, tahun: int, out_dir: str | os.PathLike, *, catalog: Catalog, cale
     approved exactly these figures. Returns the document."""
     figures, p = compute(db, tahun, catalog=catalog, calendar=calendar, today=today, min_count=min_count)
     doc = document(tahun, p, figures, min_count, latest_approval(db, tahun))
-    _write(path_for(out_dir, tahun), encode(doc))
+    datafile.write_atomic(path_for(out_dir, tahun), encode(doc))
     if now is not None:
         audit.record(db, actor_id, "ekspor_laporan", f"laporan pengaduan {tahun} ({doc['status']})", now)
     return doc
@@ -311,7 +304,7 @@ def approve(db, tahun: int, out_dir: str | os.PathLike, *, actor_id: int, roles:
         db["audit_log"].insert({"at": now.isoformat(), "actor_id": actor_id, "action": "setujui_laporan",
                                 "detail": f"laporan pengaduan {tahun} {digest[:12]}"})
     doc = {**doc, "status": REPORT_APPROVED, "disetujui_oleh": jabatan, "tanggal_disetujui": now.date().isoformat()}
-    _write(path_for(out_dir, tahun), encode(doc))
+    datafile.write_atomic(path_for(out_dir, tahun), encode(doc))
     return doc
 
 

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..db import write_transaction
-from . import audit, disclosure, formatting, ikm, policy
+from . import audit, datafile, disclosure, formatting, ikm, policy
 from .skm import (DATA_SUBDIR, JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN, UMUR_KELOMPOK, UNSUR, UNSUR_BY_NOMOR, Periode,
                   SkmError, periode)
 
@@ -332,10 +332,7 @@ def export(db, kode_periode: str, content_dir: str | os.PathLike, *, services: d
            now: datetime | None = None) -> dict:
     doc = document(db, kode_periode, services=services, today=today, min_count=min_count)
     path = export_dir(content_dir) / f"{doc['periode']}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    datafile.write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
     if now is not None:
         audit.record(db, actor_id, "ekspor_skm", f"hasil SKM {doc['periode']} ({doc['tindak_lanjut']['status']})",
                      now)
