@@ -27,6 +27,7 @@ import os
 import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +106,7 @@ class Maklumat:
             "kota": self.kota, "tanggal": self.tanggal.isoformat() if self.tanggal else None,
         }
 
-    @property
+    @cached_property  # asked by the status, the staff page (twice) and the approval
     def sha256(self) -> str:
         data = json.dumps(self.approved_content(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
