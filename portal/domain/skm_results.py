@@ -70,16 +70,17 @@ def hitung(rows: list[tuple[int, ...]]) -> dict:
     n = len(rows)
     if not n:
         return {"responden": 0, "unsur": [], "ikm": ikm.ikm([])}
-    unsur = []
+    unsur, nrrs = [], []
     for u in UNSUR:
-        nrr = sum(r[u.nomor - 1] for r in rows) / n
+        total = sum(r[u.nomor - 1] for r in rows)
+        nrr = total / n
+        nrrs.append(nrr)
         konversi = round(nrr * 25, 2)
         mutu, kinerja = ikm.band(konversi)
-        unsur.append({"nomor": u.nomor, "nama": u.nama, "jumlah_nilai": sum(r[u.nomor - 1] for r in rows),
+        unsur.append({"nomor": u.nomor, "nama": u.nama, "jumlah_nilai": total,
                       "nrr": round(nrr, 3), "konversi": konversi, "mutu": mutu, "kinerja": kinerja,
                       "lemah": mutu in ("C", "D")})
-    return {"responden": n, "unsur": unsur,
-            "ikm": ikm.ikm([sum(r[u.nomor - 1] for r in rows) / n for u in UNSUR])}
+    return {"responden": n, "unsur": unsur, "ikm": ikm.ikm(nrrs)}
 
 
 def _responses(db, p: Periode, layanan: str | None = None) -> list[dict]:
