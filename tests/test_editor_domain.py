@@ -214,3 +214,18 @@ def test_office_form_with_whatsapp_and_hours_leaves_a_dinas_file_the_portal_star
         "kepala_dinas_pangkat": "Pembina (IV/a)"}), encoding="utf-8")
     office = catalog.load(content).office
     assert (office.whatsapp, office.jam_layanan) == ("081234567890", "Senin-Jumat 08.00-15.00")
+
+
+def test_the_home_page_as_shipped_passes_the_editors_link_check():
+    """Its links go to the service pages the Standar Pelayanan generator writes (layanan/kk.md):
+    the editor knows them from the generators, not from a list of its own."""
+    from pathlib import Path
+
+    content = Path(__file__).resolve().parents[1] / "content"
+    existing = {p.relative_to(content).as_posix() for p in content.rglob("*") if p.is_file()}
+    text = (content / "index.md").read_text(encoding="utf-8")
+    assert "(layanan/kk.md)" in text
+    sc.check_text("index.md", text, existing)
+    assert "Standar Pelayanan" in sc.page_path_problem("layanan/kk.md")
+    assert sc.page_path_problem("layanan/index.md") is None
+    assert "dibuat otomatis" in sc.page_path_problem("sosialisasi/jadwal.md")
