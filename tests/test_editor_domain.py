@@ -229,3 +229,22 @@ def test_the_home_page_as_shipped_passes_the_editors_link_check():
     assert "Standar Pelayanan" in sc.page_path_problem("layanan/kk.md")
     assert sc.page_path_problem("layanan/index.md") is None
     assert "dibuat otomatis" in sc.page_path_problem("sosialisasi/jadwal.md")
+
+
+def test_a_wide_photo_for_the_site_is_narrowed_upright_and_without_its_metadata():
+    import io
+
+    from PIL import Image
+
+    from portal.domain import site_forms
+
+    photo = Image.new("RGB", (1000, 2400), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: shown turned a quarter, 2400 wide and 1000 high
+    exif[0x010F] = "Kamera Uji"
+    raw = io.BytesIO()
+    photo.save(raw, "JPEG", exif=exif, comment=b"rahasia")
+    data, extension = site_forms.web_image(raw.getvalue(), "foto.jpg")
+    with Image.open(io.BytesIO(data)) as kept:
+        assert (extension, kept.format, kept.size) == ("jpg", "JPEG", (site_forms.IMAGE_MAX_WIDTH, 533))
+        assert not kept.getexif() and "comment" not in kept.info
