@@ -196,3 +196,55 @@ def test_an_upgraded_checkout_leaves_its_old_build_output_behind(tmp_path):
     repo = content_store.init_repo(tmp_path / "repo", source)
     assert (repo.path / "content" / "index.md").is_file()
     assert not (repo.path / "content" / "sop" / "index.md").exists()
+
+
+def test_office_form_with_whatsapp_and_hours_leaves_a_dinas_file_the_portal_starts_with(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from portal.domain import catalog, site_forms
+
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "content" / "data", content / "data")
+    dinas = content / "data" / "dinas.yml"
+    dinas.write_text(site_forms.set_office(dinas.read_text(encoding="utf-8"), {
+        "nama": "Dinas Kependudukan dan Pencatatan Sipil", "pemerintah": "Pemerintah Kabupaten Trenggalek",
+        "alamat": "Jl. Uji 1, Trenggalek", "whatsapp": "081234567890", "jam_layanan": "Senin-Jumat 08.00-15.00",
+        "kepala_dinas_nama": "Dr. Uji", "kepala_dinas_nip": "197201161993031006",
+        "kepala_dinas_pangkat": "Pembina (IV/a)"}), encoding="utf-8")
+    office = catalog.load(content).office
+    assert (office.whatsapp, office.jam_layanan) == ("081234567890", "Senin-Jumat 08.00-15.00")
+
+
+def test_the_home_page_as_shipped_passes_the_editors_link_check():
+    """Its links go to the service pages the Standar Pelayanan generator writes (layanan/kk.md):
+    the editor knows them from the generators, not from a list of its own."""
+    from pathlib import Path
+
+    content = Path(__file__).resolve().parents[1] / "content"
+    existing = {p.relative_to(content).as_posix() for p in content.rglob("*") if p.is_file()}
+    text = (content / "index.md").read_text(encoding="utf-8")
+    assert "(layanan/kk.md)" in text
+    sc.check_text("index.md", text, existing)
+    assert "Standar Pelayanan" in sc.page_path_problem("layanan/kk.md")
+    assert sc.page_path_problem("layanan/index.md") is None
+    assert "dibuat otomatis" in sc.page_path_problem("sosialisasi/jadwal.md")
+
+
+def test_a_wide_photo_for_the_site_is_narrowed_upright_and_without_its_metadata():
+    import io
+
+    from PIL import Image
+
+    from portal.domain import site_forms
+
+    photo = Image.new("RGB", (1000, 2400), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: shown turned a quarter, 2400 wide and 1000 high
+    exif[0x010F] = "Kamera Uji"
+    raw = io.BytesIO()
+    photo.save(raw, "JPEG", exif=exif, comment=b"rahasia")
+    data, extension = site_forms.web_image(raw.getvalue(), "foto.jpg")
+    with Image.open(io.BytesIO(data)) as kept:
+        assert (extension, kept.format, kept.size) == ("jpg", "JPEG", (site_forms.IMAGE_MAX_WIDTH, 533))
+        assert not kept.getexif() and "comment" not in kept.info

@@ -49,6 +49,24 @@ def test_placeholders_are_found_with_file_and_line(tmp_path):
         ["content/data/dinas.yml"]
 
 
+def test_a_file_changed_between_two_checks_is_read_again(tmp_path):
+    import os
+    page = write(tmp_path / "content" / "tentang.md", "# Tentang\n\nAlamat: (alamat kantor)\n")
+    hour_ago = page.stat().st_mtime_ns - 3600 * 10**9
+    os.utime(page, ns=(hour_ago, hour_ago))
+    assert [p.text for p in readiness.check_placeholders(tmp_path / "content")] == ["(alamat kantor)"]
+    page.write_text("# Tentang\n\nAlamat: Jl. Uji No. 12 \n", encoding="utf-8")  # the same size
+    os.utime(page, ns=(hour_ago + 1, hour_ago + 1))
+    assert readiness.check_placeholders(tmp_path / "content") == []
+    # Written twice within the file system's clock tick: the same time stamp and size, new text.
+    page.write_text("# Tentang\n\nAlamat: (alamat kantor)\n", encoding="utf-8")
+    stamp = page.stat().st_mtime_ns
+    assert len(readiness.check_placeholders(tmp_path / "content")) == 1
+    page.write_text("# Tentang\n\nAlamat: Jl. Uji No. 12 \n", encoding="utf-8")
+    os.utime(page, ns=(stamp, stamp))
+    assert readiness.check_placeholders(tmp_path / "content") == []
+
+
 def test_the_starter_content_still_has_the_office_placeholders():
     problems = readiness.check_placeholders(ROOT / "content")
     dinas = (ROOT / "content/data/dinas.yml").read_text(encoding="utf-8").splitlines()

@@ -181,6 +181,22 @@ def test_unknown_field_and_yaml_boolean_key(tmp_path):
         load_one(path)
 
 
+def test_two_sops_with_one_urutan_or_title_name_the_later_file(tmp_path):
+    folder = tmp_path / "data" / "sop"
+    shutil.copytree(SOP_DIR, folder)
+    siak = folder / "backup-data-hasil-pelayanan-siak.yml"
+    text = siak.read_text(encoding="utf-8")
+    siak.write_text(text.replace("\nurutan: 8\n", "\nurutan: 9\n"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"backup-data-hasil-pelayanan-siak\.yml.*urutan 9 sudah dipakai oleh "
+                                        r"backup-data-hasil-pelayanan-perekaman-biometrik-ktp-el\.yml"):
+        load_all(tmp_path)
+    siak.write_text(text.replace("judul_asli: SOP BACKUP DATA HASIL PELAYANAN SIAK",
+                                 "judul_asli: SOP Backup Data Hasil Pelayanan Perekaman Biometrik KTP-el"),
+                    encoding="utf-8")
+    with pytest.raises(DataError, match=r"backup-data-hasil-pelayanan-siak\.yml.*judul .* sudah dipakai"):
+        load_all(tmp_path)
+
+
 def test_bad_yaml_names_the_line(tmp_path):
     path, line = _broken(tmp_path, "  waktu: 1 hari\n", "  waktu: [1 hari\n")
     with pytest.raises(DataError, match=r"baris \d+.*YAML tidak sah"):

@@ -188,3 +188,14 @@ def test_draft_standard_is_left_out_of_a_public_build(tmp_path):
                     encoding="utf-8")
     assert standar.generate(content, preview=False) == {}
     assert "layanan/kk.md" in standar.generate(content, preview=True)
+
+
+def test_two_standards_with_one_urutan_name_the_later_file(tmp_path):
+    content = content_copy(tmp_path)
+    folder = content / "data" / "standar-pelayanan"
+    first, second = sorted(folder.glob("*.yml"))[:2]
+    taken = yaml.safe_load(first.read_text(encoding="utf-8"))["urutan"]
+    text = second.read_text(encoding="utf-8")
+    second.write_text(re.sub(r"(?m)^urutan: \d+$", f"urutan: {taken}", text), encoding="utf-8")
+    with pytest.raises(DataError, match=rf"{second.name}.*urutan {taken} sudah dipakai oleh {first.name}"):
+        domain.load_all(content)

@@ -6,6 +6,7 @@ not code; this module reads and checks them once at start-up.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +55,20 @@ class Office:
     kepala_dinas: Official
     nomor_nota_dinas: str
     nomor_surat_tanggapan: str
+    # Filled in by the web team's office form (site_forms.OFFICE_FIELDS) for the site's pages.
+    whatsapp: str | None = None
+    jam_layanan: str | None = None
+
+    @property
+    def kabupaten(self) -> str:
+        "The government without its 'Pemerintah': 'Kabupaten Trenggalek'."
+        rest = re.sub(r"^\s*pemerintah\s+", "", self.pemerintah, flags=re.IGNORECASE).strip()
+        return rest or f"Kabupaten {self.kota}"
+
+    @property
+    def jabatan_kepala(self) -> str:
+        "The Kepala Dinas's title under a signature: 'Kepala Dinas ... Kabupaten Trenggalek'."
+        return f"Kepala {self.nama} {self.kabupaten}"
 
 
 @dataclass(frozen=True)
@@ -89,7 +104,7 @@ def load(content_dir: str | Path) -> Catalog:
         channels=_pairs(pengaduan, "saluran", data_dir / "pengaduan.yml"),
         time_standards=standards,
         sop_nomor=sop.nomor,
-        office=_office(data_dir / "dinas.yml"),
+        office=read_office(data_dir / "dinas.yml"),
         reply_templates=_templates(data_dir / "templat-tanggapan.yml"),
     )
 
@@ -110,7 +125,8 @@ def _templates(path: Path) -> tuple[tuple[str, str, str], ...]:
     return tuple(out)
 
 
-def _office(path: Path) -> Office:
+def read_office(path: Path) -> Office:
+    "content/data/dinas.yml, checked: the letterhead, the Kepala Dinas and the letter-number patterns."
     data = _read(path)
     try:
         kadis = Official(**{k: str(v) for k, v in data.pop("kepala_dinas").items()})

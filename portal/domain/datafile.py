@@ -3,12 +3,15 @@ and checked so that a mistake is reported with the file, the position and the li
 Indonesian.
 
 The SOP files (sop.py), the Standar Pelayanan (standar.py), the Maklumat (maklumat.py) and the
-SKM counters (skm.py) are read through `read_yaml` and checked by subclasses of `Checker`.
+SKM counters (skm.py) are read through `read_yaml` and checked by subclasses of `Checker`. The
+portal's exports for the site (reports, SKM results, the Maklumat's approval) are written
+through `write_atomic`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +57,27 @@ def lines(node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
             out[path + (i,)] = item.start_mark.line + 1
             lines(item, path + (i,), out)
     return out
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace a file that the site build reads (an export under content/data/) whole: a build
+    running meanwhile reads the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def in_urutan_order(items: list) -> list:
+    """Items read from one file each (with `path` and `urutan`), sorted by `urutan`; DataError
+    naming the file whose urutan an earlier file already uses."""
+    seen: dict[int, Any] = {}
+    for item in items:
+        if item.urutan in seen:
+            raise DataError(item.path, "kolom urutan",
+                            f"urutan {item.urutan} sudah dipakai oleh {seen[item.urutan].path.name}")
+        seen[item.urutan] = item
+    return sorted(items, key=lambda item: item.urutan)
 
 
 class Checker:

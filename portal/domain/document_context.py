@@ -51,11 +51,6 @@ def _paragraphs(text: str | None) -> list[str]:
     return [" ".join(line.split()) for line in (text or "").splitlines() if line.strip()]
 
 
-def _kabupaten(office: Office) -> str:
-    rest = re.sub(r"^\s*pemerintah\s+", "", office.pemerintah, flags=re.IGNORECASE).strip()
-    return rest or f"Kabupaten {office.kota}"
-
-
 def _letterhead(office: Office, content_dir: Path) -> dict:
     kontak = [f"Telepon {office.telepon}" if office.telepon else "",
               f"E-mail {office.email}" if office.email else "",
@@ -77,7 +72,7 @@ def _logo(office: Office, content_dir: Path) -> dict | None:
 
 def _kepala_dinas(office: Office) -> dict:
     k = office.kepala_dinas
-    return {"jabatan": f"Kepala {office.nama} {_kabupaten(office)}", "nama": k.nama, "pangkat": k.pangkat,
+    return {"jabatan": office.jabatan_kepala, "nama": k.nama, "pangkat": k.pangkat,
             "nip": k.nip}
 
 

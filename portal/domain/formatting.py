@@ -14,7 +14,8 @@ from babel.numbers import format_decimal
 BULAN = tuple(get_month_names("wide", locale="id")[m] for m in range(1, 13))
 
 
-def _day(value: str | date | datetime) -> date:
+def day(value: str | date | datetime) -> date:
+    """The calendar day of an ISO date or timestamp (as stored), a date or a datetime."""
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])  # an ISO date, or the date part of an ISO datetime
     return value.date() if isinstance(value, datetime) else value
@@ -22,13 +23,13 @@ def _day(value: str | date | datetime) -> date:
 
 def tanggal(value: str | date | datetime) -> str:
     """Indonesian date without weekday: "2 November 2026"."""
-    return format_date(_day(value), "d MMMM y", locale="id")
+    return format_date(day(value), "d MMMM y", locale="id")
 
 
 def tanggal_panjang(value: str | date | datetime) -> str:
     """Indonesian long date, e.g. "Rabu, 25 November 2026"."""
     # Not format="full": babel's Indonesian full pattern zero-pads the day ("Jumat, 01 Januari").
-    return format_date(_day(value), "EEEE, d MMMM y", locale="id")
+    return format_date(day(value), "EEEE, d MMMM y", locale="id")
 
 
 def jam(value: str | time | datetime) -> str:

@@ -27,6 +27,7 @@ import os
 import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from ..db import write_transaction
 from . import catalog as catalog_module
 from . import datafile, formatting, policy, readiness, regions
 from .errors import DataError
+from .sop import Pejabat
 
 DATA_FILE = Path("data") / "maklumat.yml"
 SCAN_DIR = Path("data") / "maklumat"
@@ -81,14 +83,6 @@ class Keliling:
 
 
 @dataclass(frozen=True)
-class Penandatangan:
-    jabatan: str
-    nama: str
-    nip: str
-    pangkat: str
-
-
-@dataclass(frozen=True)
 class Maklumat:
     path: Path
     teks: str
@@ -98,7 +92,7 @@ class Maklumat:
     kantor: Lokasi  # from dinas.yml
     lokasi_lain: tuple[Lokasi, ...]
     perekaman_keliling: tuple[Keliling, ...]
-    penandatangan: Penandatangan  # from dinas.yml
+    penandatangan: Pejabat  # from dinas.yml
     kota: str
     tanggal: date | None
     berkas_tertanda: str | None  # relative to content/
@@ -112,7 +106,7 @@ class Maklumat:
             "kota": self.kota, "tanggal": self.tanggal.isoformat() if self.tanggal else None,
         }
 
-    @property
+    @cached_property  # asked by the status, the staff page (twice) and the approval
     def sha256(self) -> str:
         data = json.dumps(self.approved_content(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
@@ -132,7 +126,7 @@ def load(content_dir: str | os.PathLike) -> Maklumat | None:
         return None
     data, lines = datafile.read_yaml(path)
     try:
-        office = catalog_module._office(content_dir / "data" / "dinas.yml")
+        office = catalog_module.read_office(content_dir / "data" / "dinas.yml")
     except catalog_module.CatalogError as exc:
         raise DataError(content_dir / "data" / "dinas.yml", "", str(exc)) from None
     return _Checker(path, lines).maklumat(data, office, content_dir)
@@ -156,13 +150,11 @@ class _Checker(datafile.Checker):
                                                          ("nama", "alamat"), required=False))
         tanggal = self.get(data, "tanggal", date, (), required=False)
         kadis = office.kepala_dinas
-        kabupaten = re.sub(r"^\s*pemerintah\s+", "", office.pemerintah, flags=re.IGNORECASE).strip()
         return Maklumat(
             path=self.path, **texts, jam_layanan=jam,
-            kantor=Lokasi(f"Kantor {office.nama} {kabupaten}".strip(), office.alamat),
+            kantor=Lokasi(f"Kantor {office.nama} {office.kabupaten}", office.alamat),
             lokasi_lain=lain, perekaman_keliling=self.keliling(data),
-            penandatangan=Penandatangan(f"Kepala {office.nama} {kabupaten}".strip(), kadis.nama, kadis.nip,
-                                        kadis.pangkat),
+            penandatangan=Pejabat(office.jabatan_kepala, kadis.nama, pangkat=kadis.pangkat, nip=kadis.nip),
             kota=office.kota, tanggal=tanggal, berkas_tertanda=self.scan(data, content_dir),
         )
 
@@ -318,8 +310,5 @@ def export(approval: dict, content_dir: str | os.PathLike) -> Path:
     path = Path(content_dir) / APPROVAL_FILE
     doc = {"jenis": APPROVAL_KIND, "versi": VERSION, "sha256": approval["sha256"], "jabatan": approval["jabatan"],
            "disetujui_pada": approval["approved_at"]}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    datafile.write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
     return path

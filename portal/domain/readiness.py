@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 # (kind shown to staff, pattern). Matched line by line; YAML comment lines are skipped (a comment is
@@ -37,6 +39,7 @@ DATA_GLOBS = ("data/**/*.yml", "data/**/*.yaml", "data/**/*.csv")
 # reply that the law says is due.
 OFFICE_DATA = ("data/dinas.yml",)
 GENERATED_MANIFEST = ".generated"  # outputs of the site generators, listed by portal.publish
+RECENT_NS = 2_000_000_000  # files changed this recently are read again (see check_placeholders)
 
 
 @dataclass(frozen=True)
@@ -81,20 +84,37 @@ def check_placeholders(content_dir: str | os.PathLike, only: tuple[str, ...] | N
     out = []
     for path in _files(content_dir, only):
         shown = (Path(content_dir.name) / path.relative_to(content_dir)).as_posix()
-        yaml_file = path.suffix in (".yml", ".yaml")
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            continue  # not text: nothing a reader would see as a placeholder
-        for number, line in enumerate(lines, start=1):
-            if yaml_file and line.lstrip().startswith("#"):
-                continue
-            for kind, pattern in PLACEHOLDERS:
-                match = pattern.search(line)
-                if match:
-                    out.append(Problem(shown, number, kind, match.group(0).strip()))
-                    break
+            stat = path.stat()
+        except OSError:
+            continue
+        # A file written in the last moments may be written again with the same time stamp (the file
+        # system's clock is coarse) and size: it is read afresh rather than taken from memory.
+        recent = time.time_ns() - stat.st_mtime_ns < RECENT_NS
+        scan = _scan.__wrapped__ if recent else _scan
+        out.extend(scan(path, shown, stat.st_mtime_ns, stat.st_size))
     return out
+
+
+@lru_cache(maxsize=2048)
+def _scan(path: Path, shown: str, mtime_ns: int, size: int) -> tuple[Problem, ...]:
+    """One file's placeholders. Remembered by the file's modification time and size: the readiness
+    and Maklumat pages ask on every load, and only a changed file needs reading again."""
+    yaml_file = path.suffix in (".yml", ".yaml")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ()  # not text: nothing a reader would see as a placeholder
+    out = []
+    for number, line in enumerate(lines, start=1):
+        if yaml_file and line.lstrip().startswith("#"):
+            continue
+        for kind, pattern in PLACEHOLDERS:
+            match = pattern.search(line)
+            if match:
+                out.append(Problem(shown, number, kind, match.group(0).strip()))
+                break
+    return tuple(out)
 
 
 def refuse_in_production(production: bool, content_dir: str | os.PathLike, action: str,

@@ -4,10 +4,10 @@ stood at the cut-off, with the working days each complaint spent per SOP step.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 
-from . import deadlines, workflow
+from . import deadlines, formatting, workflow
 from .calendar import Calendar
 
 # Events whose time is the citizen's, not the office's: the wait for information they were asked
@@ -46,7 +46,7 @@ def period(tahun: int, today: date) -> Period:
     return Period(tahun, start, min(end, today), today > end)
 
 
-class _MemoCalendar:
+class MemoCalendar:
     """The calendar with its pure arithmetic memoised: a year of complaints asks for the same few
     hundred (start, days) deadlines again and again."""
 
@@ -59,10 +59,6 @@ class _MemoCalendar:
 
     def __getattr__(self, name):
         return getattr(self._calendar, name)
-
-
-def _day(iso: str) -> date:
-    return datetime.fromisoformat(iso).date()
 
 
 # --------------------------------------------------------------------------- computing
@@ -80,7 +76,7 @@ def _candidates_sql(closed: list[str]) -> str:
             f"WHERE c.received_at < ? AND e.at >= ?")
 
 
-def _load(db, p: Period):
+def load(db, p: Period):
     """(complaint, events up to the cut-off) for every complaint that matters, in id order."""
     closed = list(workflow.states_where(lambda s: s.closed))
     cand = _candidates_sql(closed)
@@ -103,7 +99,7 @@ def _load(db, p: Period):
         yield complaint, own
 
 
-def _state_at(events: list[dict]) -> str:
+def state_at(events: list[dict]) -> str:
     state = workflow.INITIAL
     for e in events:
         if e["to_state"]:
@@ -111,13 +107,13 @@ def _state_at(events: list[dict]) -> str:
     return state
 
 
-def _step_days(complaint: dict, events: list[dict], calendar) -> dict[int, int]:
+def step_days(complaint: dict, events: list[dict], calendar) -> dict[int, int]:
     """Working days the office spent on each SOP step of one complaint (summed over rounds)."""
     out: dict[int, int] = {}
-    received = _day(complaint["received_at"])
+    received = formatting.day(complaint["received_at"])
     since = None
     for e in events:
-        day = _day(e["at"])
+        day = formatting.day(e["at"])
         if e["kind"] == "diterima":
             out[1] = out.get(1, 0) + max(0, calendar.working_days_between(received, day))
             since = day
@@ -131,11 +127,11 @@ def _step_days(complaint: dict, events: list[dict], calendar) -> dict[int, int]:
     return out
 
 
-def _overall_days(complaint: dict, events: list[dict], calendar) -> int | None:
+def overall_days(complaint: dict, events: list[dict], calendar) -> int | None:
     """Working days from receipt to the first reply sent, without the wait for the citizen."""
     for i, e in enumerate(events):
         if e["kind"] == FINISH_REPLY:
             upto = events[:i + 1]
-            gross = calendar.working_days_between(_day(complaint["received_at"]), _day(e["at"]))
+            gross = calendar.working_days_between(formatting.day(complaint["received_at"]), formatting.day(e["at"]))
             return max(0, gross - deadlines.paused_days(upto, calendar, "kerja"))
     return None

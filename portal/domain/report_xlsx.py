@@ -9,7 +9,7 @@ from datetime import datetime
 
 from . import regions, tracking, workflow
 from .catalog import Catalog
-from .report_period import _day
+from .formatting import day
 from .reports import is_approved
 
 def _workbook():
@@ -123,8 +123,8 @@ def register_rows(db, tahun: int, *, catalog: Catalog) -> list[list]:
     for (_, code, received, channel, category, kec, state, visibility, name, email, phone, replied,
          closed) in cursor:
         region = regions.get(kec)
-        rows.append([tracking.display(code), _day(received).isoformat(), _day(replied).isoformat() if replied else "",
-                     _day(closed).isoformat() if closed and not workflow.is_open(state) else "",
+        rows.append([tracking.display(code), day(received).isoformat(), day(replied).isoformat() if replied else "",
+                     day(closed).isoformat() if closed and not workflow.is_open(state) else "",
                      catalog.channels.get(channel, channel), catalog.categories.get(category, category),
                      region.nama if region else kec, workflow.STATES[state].label, visibility,
                      name or "", email or "", phone or ""])

@@ -24,14 +24,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..db import write_transaction
-from . import audit, deadlines, policy, regions, workflow
+from . import audit, datafile, deadlines, formatting, policy, regions, report_period, workflow
 from .calendar import Calendar
 from .formatting import BULAN
 from .catalog import Catalog
 from .disclosure import DEFAULT_MIN_COUNT, breakdown, share
 from .ikm import SKM_ELEMENTS, ikm
-from .report_period import (Period, ReportError, _day, _load, _MemoCalendar, _overall_days, _state_at, _step_days,
-                            period)
+from .report_period import Period, ReportError, period
 
 KIND = "laporan-tahunan-penanganan-pengaduan"
 VERSION = 1
@@ -93,7 +92,7 @@ def compute(db, tahun: int, *, catalog: Catalog, calendar: Calendar, today: date
     if min_count < 1:
         raise ReportError("REPORT_MIN_COUNT harus paling sedikit 1.")
     p = period(tahun, today)
-    cal = _MemoCalendar(calendar)
+    cal = report_period.MemoCalendar(calendar)
     by_month = [0] * 12
     by_channel: dict[str, int] = {}
     by_category: dict[str, int] = {}
@@ -108,8 +107,8 @@ def compute(db, tahun: int, *, catalog: Catalog, calendar: Calendar, today: date
     overdue_total = overdue_older = 0
     reopened_complaints = 0
 
-    for complaint, events in _load(db, p):
-        state = _state_at(events)
+    for complaint, events in report_period.load(db, p):
+        state = report_period.state_at(events)
         snapshot = {**complaint, "state": state}
         in_year = complaint["received_at"] >= p.start_iso
         clocks = deadlines.clocks(snapshot, events, catalog=catalog, calendar=cal)
@@ -121,7 +120,7 @@ def compute(db, tahun: int, *, catalog: Catalog, calendar: Calendar, today: date
         if not in_year:
             continue
         received += 1
-        by_month[_day(complaint["received_at"]).month - 1] += 1
+        by_month[formatting.day(complaint["received_at"]).month - 1] += 1
         by_channel[complaint["channel"]] = by_channel.get(complaint["channel"], 0) + 1
         by_category[complaint["category"]] = by_category.get(complaint["category"], 0) + 1
         by_kecamatan[complaint["kecamatan"]] = by_kecamatan.get(complaint["kecamatan"], 0) + 1
@@ -130,9 +129,9 @@ def compute(db, tahun: int, *, catalog: Catalog, calendar: Calendar, today: date
             closing = next(e for e in reversed(events) if e["kind"] == "telaah_tidak_layak")
             reason = json.loads(closing["data"] or "{}").get("alasan", "lainnya")
             reasons[reason] = reasons.get(reason, 0) + 1
-        for step, days in _step_days(complaint, events, cal).items():
+        for step, days in report_period.step_days(complaint, events, cal).items():
             step_days[step].append(days)
-        days = _overall_days(complaint, events, cal)
+        days = report_period.overall_days(complaint, events, cal)
         if days is not None:
             overall.append(days)
         if any(e["kind"] == "buka_kembali" for e in events):
@@ -241,7 +240,7 @@ def document(tahun: int, p: Period, figures: dict, min_count: int, approval: dic
         "per_tanggal": p.as_of.isoformat(), "lengkap": p.complete, "ambang": min_count,
         "status": REPORT_APPROVED if approved else REPORT_DRAFT,
         "disetujui_oleh": approval["jabatan"] if approved else None,
-        "tanggal_disetujui": _day(approval["approved_at"]).isoformat() if approved else None,
+        "tanggal_disetujui": formatting.day(approval["approved_at"]).isoformat() if approved else None,
         "sidik": digest,
         "angka": figures,
     }
@@ -257,13 +256,6 @@ def report_dir(content_dir: str | os.PathLike) -> Path:
 
 def path_for(out_dir: str | os.PathLike, tahun: int) -> Path:
     return Path(out_dir) / f"{tahun}.json"
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def read(out_dir: str | os.PathLike, tahun: int) -> dict | None:
@@ -286,7 +278,7 @@ def export(db, tahun: int, out_dir: str | os.PathLike, *, catalog: Catalog, cale
     approved exactly these figures. Returns the document."""
     figures, p = compute(db, tahun, catalog=catalog, calendar=calendar, today=today, min_count=min_count)
     doc = document(tahun, p, figures, min_count, latest_approval(db, tahun))
-    _write(path_for(out_dir, tahun), encode(doc))
+    datafile.write_atomic(path_for(out_dir, tahun), encode(doc))
     if now is not None:
         audit.record(db, actor_id, "ekspor_laporan", f"laporan pengaduan {tahun} ({doc['status']})", now)
     return doc
@@ -312,7 +304,7 @@ def approve(db, tahun: int, out_dir: str | os.PathLike, *, actor_id: int, roles:
         db["audit_log"].insert({"at": now.isoformat(), "actor_id": actor_id, "action": "setujui_laporan",
                                 "detail": f"laporan pengaduan {tahun} {digest[:12]}"})
     doc = {**doc, "status": REPORT_APPROVED, "disetujui_oleh": jabatan, "tanggal_disetujui": now.date().isoformat()}
-    _write(path_for(out_dir, tahun), encode(doc))
+    datafile.write_atomic(path_for(out_dir, tahun), encode(doc))
     return doc
 
 

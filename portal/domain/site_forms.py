@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import PurePosixPath
 
 import yaml
-from PIL import Image
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -81,24 +80,15 @@ def relative_link(from_page: str, to_file: str) -> str:
 # ------------------------------------------------------------------ images
 
 def web_image(data: bytes, name: str) -> tuple[bytes, str]:
-    """An image re-encoded under the rules of complaint uploads (EXIF and hidden bytes dropped)
-    and narrowed to IMAGE_MAX_WIDTH. Returns (bytes, extension)."""
+    """An image re-encoded by the complaint uploads' re-encoder (EXIF and hidden bytes dropped),
+    narrowed to IMAGE_MAX_WIDTH on the way. Returns (bytes, extension)."""
     try:
-        clean = uploads.clean(data, name, IMAGE_MAX_BYTES)
+        clean = uploads.clean(data, name, IMAGE_MAX_BYTES, max_width=IMAGE_MAX_WIDTH)
     except uploads.InvalidUpload as exc:
         raise BadInput(str(exc)) from None
     if clean.extension == "pdf":
         raise BadInput(f"Berkas \u201c{clean.original_name}\u201d bukan gambar. Pilih foto JPEG atau PNG.")
-    with Image.open(io.BytesIO(clean.data)) as image:
-        if image.width <= IMAGE_MAX_WIDTH:
-            return clean.data, clean.extension
-        image.thumbnail((IMAGE_MAX_WIDTH, IMAGE_MAX_WIDTH * 4))
-        out = io.BytesIO()
-        if clean.extension == "jpg":
-            image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-        else:
-            image.save(out, "PNG", optimize=True)
-        return out.getvalue(), clean.extension
+    return clean.data, clean.extension
 
 
 def image_path(stem: str, alt: str, extension: str) -> str:

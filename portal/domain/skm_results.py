@@ -21,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..db import write_transaction
-from . import audit, disclosure, formatting, ikm, policy
+from . import audit, datafile, disclosure, formatting, ikm, policy
 from .skm import (DATA_SUBDIR, JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN, UMUR_KELOMPOK, UNSUR, UNSUR_BY_NOMOR, Periode,
                   SkmError, periode)
 
@@ -70,16 +70,17 @@ def hitung(rows: list[tuple[int, ...]]) -> dict:
     n = len(rows)
     if not n:
         return {"responden": 0, "unsur": [], "ikm": ikm.ikm([])}
-    unsur = []
+    unsur, nrrs = [], []
     for u in UNSUR:
-        nrr = sum(r[u.nomor - 1] for r in rows) / n
+        total = sum(r[u.nomor - 1] for r in rows)
+        nrr = total / n
+        nrrs.append(nrr)
         konversi = round(nrr * 25, 2)
         mutu, kinerja = ikm.band(konversi)
-        unsur.append({"nomor": u.nomor, "nama": u.nama, "jumlah_nilai": sum(r[u.nomor - 1] for r in rows),
+        unsur.append({"nomor": u.nomor, "nama": u.nama, "jumlah_nilai": total,
                       "nrr": round(nrr, 3), "konversi": konversi, "mutu": mutu, "kinerja": kinerja,
                       "lemah": mutu in ("C", "D")})
-    return {"responden": n, "unsur": unsur,
-            "ikm": ikm.ikm([sum(r[u.nomor - 1] for r in rows) / n for u in UNSUR])}
+    return {"responden": n, "unsur": unsur, "ikm": ikm.ikm(nrrs)}
 
 
 def _responses(db, p: Periode, layanan: str | None = None) -> list[dict]:
@@ -332,10 +333,7 @@ def export(db, kode_periode: str, content_dir: str | os.PathLike, *, services: d
            now: datetime | None = None) -> dict:
     doc = document(db, kode_periode, services=services, today=today, min_count=min_count)
     path = export_dir(content_dir) / f"{doc['periode']}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    datafile.write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
     if now is not None:
         audit.record(db, actor_id, "ekspor_skm", f"hasil SKM {doc['periode']} ({doc['tindak_lanjut']['status']})",
                      now)

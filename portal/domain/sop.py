@@ -168,17 +168,13 @@ def load_all(content_dir: str | Path) -> list[Sop]:
     "Every SOP under content/data/sop/, checked, in the document's order (`urutan`)."
     folder = Path(content_dir) / SOP_DIR
     sops = [load_one(p) for p in sorted(folder.glob("*.yml"))] if folder.is_dir() else []
-    by_urutan: dict[int, Sop] = {}
     by_judul: dict[str, Sop] = {}
     for sop in sops:
-        if sop.urutan in by_urutan:
-            raise DataError(sop.path, "kolom urutan",
-                            f"urutan {sop.urutan} sudah dipakai oleh {by_urutan[sop.urutan].path.name}")
         if sop.judul_asli.casefold() in by_judul:
             raise DataError(sop.path, "kolom judul_asli", f"judul '{sop.judul_asli}' sudah dipakai oleh "
                             f"{by_judul[sop.judul_asli.casefold()].path.name}")
-        by_urutan[sop.urutan] = by_judul[sop.judul_asli.casefold()] = sop
-    return sorted(sops, key=lambda s: s.urutan)
+        by_judul[sop.judul_asli.casefold()] = sop
+    return datafile.in_urutan_order(sops)
 
 
 def load_one(path: str | Path) -> Sop:

@@ -32,7 +32,6 @@ from typing import Any, Union
 
 
 from . import datafile, sop
-from .errors import DataError
 
 STANDAR_DIR = Path("data") / "standar-pelayanan"
 # The site's page statuses (portal.publish.drafts); the generated page carries the same value.
@@ -98,14 +97,7 @@ class Standar:
 def load_all(content_dir: str | Path) -> list[Standar]:
     "Every service's standard, checked, in `urutan` order; an empty list when the folder is absent."
     folder = Path(content_dir) / STANDAR_DIR
-    items = [load_one(p) for p in sorted(folder.glob("*.yml"))] if folder.is_dir() else []
-    seen: dict[int, Standar] = {}
-    for item in items:
-        if item.urutan in seen:
-            raise DataError(item.path, "kolom urutan",
-                            f"urutan {item.urutan} sudah dipakai oleh {seen[item.urutan].path.name}")
-        seen[item.urutan] = item
-    return sorted(items, key=lambda s: s.urutan)
+    return datafile.in_urutan_order([load_one(p) for p in sorted(folder.glob("*.yml"))] if folder.is_dir() else [])
 
 
 def load_one(path: str | Path) -> Standar:

@@ -80,8 +80,10 @@ class PixelBudget:
         self.left = pixels
 
 
-def clean(data: bytes, original_name: str, max_bytes: int, budget: PixelBudget | None = None) -> CleanFile:
-    """Check one uploaded file and return a copy that is safe to keep.
+def clean(data: bytes, original_name: str, max_bytes: int, budget: PixelBudget | None = None,
+          max_width: int | None = None) -> CleanFile:
+    """Check one uploaded file and return a copy that is safe to keep (an image no wider than
+    `max_width`, when given).
 
     Pass the same `budget` for every file of one submission."""
     name = _display_name(original_name)
@@ -90,7 +92,7 @@ def clean(data: bytes, original_name: str, max_bytes: int, budget: PixelBudget |
     check_size(original_name, len(data), max_bytes)
     if data.startswith(b"%PDF-"):
         return _clean_pdf(data, name)
-    return _clean_image(data, name, budget if budget is not None else PixelBudget())
+    return _clean_image(data, name, budget if budget is not None else PixelBudget(), max_width)
 
 
 def check_size(original_name: str, size: int, max_bytes: int) -> None:
@@ -125,7 +127,7 @@ def _scale_for(size: tuple[int, int], pixels: int) -> int | None:
     return None
 
 
-def _clean_image(data: bytes, name: str, budget: PixelBudget) -> CleanFile:
+def _clean_image(data: bytes, name: str, budget: PixelBudget, max_width: int | None = None) -> CleanFile:
     refused = InvalidUpload(
         f"Berkas \u201c{name}\u201d bukan foto JPEG/PNG atau dokumen PDF. "
         "Hanya berkas JPEG, PNG, atau PDF yang diterima."
@@ -139,7 +141,7 @@ def _clean_image(data: bytes, name: str, budget: PixelBudget) -> CleanFile:
                 kind = OPENED_AS[image.format]
                 _fit(image, kind, name, budget)
                 budget.left -= image.size[0] * image.size[1]
-                out = _reencode(image, kind)
+                out = _reencode(image, kind, max_width)
             finally:
                 image.close()  # frees the pixels now, before the next decoding may start
     except InvalidUpload:
@@ -178,10 +180,12 @@ def _too_much_in_one_submission(name: str) -> InvalidUpload:
         "Perkecil ukuran gambar, atau kirim gambar ini kemudian lewat halaman pelacakan bila petugas memintanya.")
 
 
-def _reencode(image: Image.Image, kind: str) -> bytes:
+def _reencode(image: Image.Image, kind: str, max_width: int | None = None) -> bytes:
     image.load()
     # Turn the photo upright before its orientation tag is dropped with the EXIF.
     ImageOps.exif_transpose(image, in_place=True)
+    if max_width and image.width > max_width:
+        image.thumbnail((max_width, max_width * 4))
     # Nothing but the pixels travels on: Pillow copies comments (JPEG) and ICC profiles (PNG)
     # from `info` when saving. A PNG's transparent colour is part of its pixels.
     image.info = {k: v for k, v in image.info.items() if kind == "PNG" and k == "transparency"}

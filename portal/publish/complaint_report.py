@@ -36,6 +36,7 @@ from .materials import OFFICE
 
 DATA_DIR = "data/laporan-pengaduan"
 PAGE_DIR = "laporan"
+OUTPUTS = (f"{PAGE_DIR}/*",)
 CACHE_DIR = ".cache/laporan-pengaduan"
 KIND = "laporan-tahunan-penanganan-pengaduan"
 LAYOUT_VERSION = "1"

@@ -25,6 +25,7 @@ from .errors import DataError
 
 SOURCE = Path("data") / "pengaduan" / "daftar.json"
 OUT = "pengaduan-publik"
+OUTPUTS = (f"{OUT}/*",)
 FIELDS = ("nomor", "kategori", "kecamatan", "diterima", "isi", "tanggapan")
 NUMBER = re.compile(r"\d{4}-\d{4,}")  # the public number (publication.approve): also the page's file name
 

@@ -35,6 +35,7 @@ from .sessions import today as site_today
 from .sop import md
 
 OUT_DIR = "maklumat"
+OUTPUTS = (f"{OUT_DIR}/*",)
 PDF_NAME = "maklumat-pelayanan.pdf"
 SCAN_STEM = "maklumat-tertanda"
 CACHE_DIR = ".cache/maklumat"

@@ -44,6 +44,7 @@ from .errors import DataError
 
 OFFICE = "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Trenggalek"
 MATERIALS_DIR = "sosialisasi/materi"
+OUTPUTS = (f"{MATERIALS_DIR}/index.md", f"{MATERIALS_DIR}/*.pdf")
 CACHE_DIR = ".cache/materi"
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 STATUSES = ("perlu-tinjauan", "draft", "terbit")

@@ -19,6 +19,7 @@ import yaml
 from . import drafts
 
 FEED = "berita/feed.xml"
+OUTPUTS = (FEED,)
 POSTS = "berita/posts"
 MORE = "<!-- more -->"
 LIMIT = 20

@@ -48,6 +48,7 @@ from .materials import LineDict, load_yaml, md_text, parse_date, site_url
 DATA_FILE = "data/sosialisasi/jadwal.yml"
 ASSETS_DIR = "assets/sosialisasi"
 OUT_DIR = "sosialisasi"
+OUTPUTS = (f"{OUT_DIR}/jadwal.md", f"{OUT_DIR}/jadwal.ics", f"{OUT_DIR}/laporan.md")
 TZ_NAME = "Asia/Jakarta"
 TZ = ZoneInfo(TZ_NAME)
 UID_DOMAIN = "dispendukcapil.trenggalekkab.go.id"

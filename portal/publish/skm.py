@@ -33,6 +33,7 @@ from .sop import md
 
 DATA_DIR = "data/skm"
 OUT_DIR = "skm"
+OUTPUTS = (f"{OUT_DIR}/*",)
 CACHE_DIR = ".cache/skm"
 LAYOUT_VERSION = "1"
 

@@ -32,6 +32,7 @@ __all__ = ["generate", "load_all", "load_one", "Sop", "render_page", "render_ind
            "render_svg_narrow"]
 
 OUT_DIR = "sop"
+OUTPUTS = (f"{OUT_DIR}/*",)
 SOURCE = "dokumen SOP Bidang PIAK Dispendukcapil Kabupaten Trenggalek"
 
 

@@ -38,6 +38,7 @@ from .sop import md
 
 PAGE_DIR = "layanan"  # each service's page and notice, at the addresses citizens already use
 INDEX_DIR = "standar-pelayanan"
+OUTPUTS = (f"{PAGE_DIR}/*", f"!{PAGE_DIR}/index.md", f"{INDEX_DIR}/*")  # layanan/index.md is written by hand
 CONTACT_PAGE = "tentang/kontak.md"
 CACHE_DIR = ".cache/standar-pelayanan"
 LAYOUT_VERSION = "1"

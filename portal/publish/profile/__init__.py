@@ -62,6 +62,8 @@ __all__ = ["CACHE_DIR", "CHAPTERS", "DATA_PAGE_DIR", "PROFILE_DIR", "STATUS_LABE
            "Edition", "Page", "Profile", "generate", "index_md", "kecamatan_slug", "pdf_html", "read_area",
            "read_edition", "read_editions", "recap_pages", "render_pdf"]
 
+OUTPUTS = (f"{PROFILE_DIR}/*", f"{DATA_PAGE_DIR}/*")
+
 
 def generate(content_dir: Path, preview: bool) -> dict[str, str | bytes]:
     content_dir = Path(content_dir)
