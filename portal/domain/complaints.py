@@ -241,6 +241,16 @@ def events_of(db, complaint_id: int) -> list[dict]:
     return list(db.query("SELECT * FROM events WHERE complaint_id = ? ORDER BY at, id", [complaint_id]))
 
 
+def events_of_many(db, ids_sql: str, params: list) -> dict[int, list[dict]]:
+    """The events of many complaints in one query, each complaint's in order, by complaint id.
+    `ids_sql` goes inside `complaint_id IN (...)`: a subquery, or one `?` per id."""
+    out: dict[int, list[dict]] = {}
+    for event in db.query(f"SELECT * FROM events WHERE complaint_id IN ({ids_sql}) ORDER BY complaint_id, at, id",
+                          params):
+        out.setdefault(event["complaint_id"], []).append(event)
+    return out
+
+
 def one(db, sql: str, params: list) -> dict | None:
     """The first row of a query as a dict, or None."""
     return next(db.query(sql, params), None)
