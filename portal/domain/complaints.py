@@ -154,7 +154,7 @@ def file_complaint(db, new: NewComplaint, files: list[uploads.CleanFile], *, cat
             raise DuplicateLaporId(
                 f"Pengaduan dengan nomor LAPOR! {new.lapor_id} sudah tercatat; jangan dicatat dua kali.")
         complaint_id, code = _insert(db, new, received_at, now)
-        event_id = _event(db, complaint_id, now, "diterima", None, workflow.INITIAL,
+        event_id = _event(db, complaint_id, now, workflow.REGISTERED, None, workflow.INITIAL,
                           actor_id=new.entered_by,
                           actor_role="operator" if new.entered_by else workflow.CITIZEN,
                           note=catalog.channels[new.channel])
