@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from . import deadlines, tracking, users, workflow
+from . import deadlines, record, tracking, users, workflow
 from .calendar import Calendar
 from .catalog import Catalog
 from .complaints import events_of_many
@@ -82,7 +82,7 @@ def stuck(db, now: datetime) -> list[dict]:
     that ended after the disposisi): ref, tracking code, the official; only the Kepala Dinas's
     disposisi ulang moves them."""
     waiting, params = workflow.sql_in("c.state", workflow.assignee_states())
-    holding = [h["user_id"] for h in users.holdings(db, now, role="pejabat", active_only=True)]
+    holding = users.holder_ids(db, record.PEJABAT, now)
     rows = db.query(
         f"""SELECT c.ref, c.tracking_code, coalesce(u.jabatan, u.display_name) AS pejabat, u.display_name
             FROM complaints c JOIN disposisi d ON d.id = (SELECT max(id) FROM disposisi WHERE complaint_id = c.id)

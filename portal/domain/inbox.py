@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from . import complaints, deadlines, outbox, policy, users, workflow
+from . import complaints, deadlines, outbox, policy, record, users, workflow
 from .calendar import Calendar
 from .catalog import Catalog
 
@@ -70,7 +70,7 @@ def _waiting_clause(db, states: list[str], roles, user_id: int | None, now: date
         clause.append(f"({sql} AND {assignee} = ?)")
         params += values + [user_id]
     if gone:
-        holding = [h["user_id"] for h in users.holdings(db, now, role="pejabat", active_only=True)]
+        holding = users.holder_ids(db, record.PEJABAT, now)
         sql, values = workflow.sql_in("c.state", gone)
         clause.append(f"({sql} AND {assignee} NOT IN ({','.join('?' * len(holding))}))")
         params += values + holding
