@@ -11,11 +11,14 @@ import secrets
 from collections import namedtuple
 from pathlib import Path
 
-from .domain import private, uploads
+from .domain import private
 
 Setting = namedtuple("Setting", ("name", "default", "help"))
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Where attachments wait for a complaint form sent again after a validation error (under the
+# data directory): temporary, removed after a day, never data a backup or a restore protects.
+HELD_DIR_NAME = "uploads-sementara"
 # Links in e-mail when no public address is set: right only for a portal tried out on this machine.
 LOCAL_BASE_URL = "http://127.0.0.1:8000"
 
@@ -135,7 +138,7 @@ def finalise(config: dict) -> None:
     config.setdefault("DATABASE", str(data_dir / "portal.db"))
     config["UPLOAD_DIR"] = str(data_dir / "uploads")
     # Attachments held while a citizen corrects the form (uploads.hold); the daily job clears old ones.
-    config["HELD_UPLOAD_DIR"] = str(private.make_dir(data_dir / uploads.HELD_DIR_NAME))
+    config["HELD_UPLOAD_DIR"] = str(private.make_dir(data_dir / HELD_DIR_NAME))
     config["PUBLIC_DATA_DIR"] = config.get("PUBLIC_DATA_DIR") or str(Path(config["CONTENT_DIR"]) / "data" / "pengaduan")
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _stored_secret(data_dir / "secret_key")

@@ -49,7 +49,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import private, uploads
+from ..config import HELD_DIR_NAME
+from . import private
 
 NAME = re.compile(r"^portal-(\d{8})-(\d{6})\.tar\.gz$")
 DB_NAME = "portal.db"
@@ -289,7 +290,7 @@ def holds_data(data_dir: Path) -> list[str]:
             continue  # data set aside by an earlier restore: kept, never live
         if entry.name == "secret_key":
             continue  # this machine's own key: never data, never replaced by a restore
-        if entry.name == uploads.HELD_DIR_NAME:
+        if entry.name == HELD_DIR_NAME:
             continue  # attachments of forms not yet sent again: temporary, removed after a day
         if entry.name == "uploads" and entry.is_dir():
             if any(entry.iterdir()):

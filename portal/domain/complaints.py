@@ -154,7 +154,7 @@ def file_complaint(db, new: NewComplaint, files: list[uploads.CleanFile], *, cat
             raise DuplicateLaporId(
                 f"Pengaduan dengan nomor LAPOR! {new.lapor_id} sudah tercatat; jangan dicatat dua kali.")
         complaint_id, code = _insert(db, new, received_at, now)
-        event_id = _event(db, complaint_id, now, "diterima", None, workflow.INITIAL,
+        event_id = _event(db, complaint_id, now, workflow.REGISTERED, None, workflow.INITIAL,
                           actor_id=new.entered_by,
                           actor_role="operator" if new.entered_by else workflow.CITIZEN,
                           note=catalog.channels[new.channel])
@@ -239,6 +239,16 @@ def get(db, complaint_id: int) -> dict | None:
 def events_of(db, complaint_id: int) -> list[dict]:
     """A complaint's events in order, as dicts."""
     return list(db.query("SELECT * FROM events WHERE complaint_id = ? ORDER BY at, id", [complaint_id]))
+
+
+def events_of_many(db, ids_sql: str, params: list) -> dict[int, list[dict]]:
+    """The events of many complaints in one query, each complaint's in order, by complaint id.
+    `ids_sql` goes inside `complaint_id IN (...)`: a subquery, or one `?` per id."""
+    out: dict[int, list[dict]] = {}
+    for event in db.query(f"SELECT * FROM events WHERE complaint_id IN ({ids_sql}) ORDER BY complaint_id, at, id",
+                          params):
+        out.setdefault(event["complaint_id"], []).append(event)
+    return out
 
 
 def one(db, sql: str, params: list) -> dict | None:

@@ -7,10 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from . import deadlines, tracking, users, workflow
+from . import deadlines, record, tracking, users, workflow
 from .calendar import Calendar
 from .catalog import Catalog
-from .complaints import events_of
+from .complaints import events_of_many
 
 
 @dataclass(frozen=True)
@@ -23,24 +23,12 @@ class StepTime:
     year_count: int
 
 
-def _events_by_complaint(db, since: str) -> dict[int, list[dict]]:
-    cursor = db.execute(
-        "SELECT e.* FROM events e WHERE e.complaint_id IN (SELECT complaint_id FROM events WHERE at >= ?) "
-        "ORDER BY e.complaint_id, e.at, e.id", [since])
-    names = [c[0] for c in cursor.description]
-    out = defaultdict(list)
-    for row in cursor:
-        event = dict(zip(names, row))
-        out[event["complaint_id"]].append(event)
-    return out
-
-
 def step_times(db, calendar: Calendar, today: date) -> list[StepTime]:
     """Median working days each step took: from entering its start state to taking it."""
     year_start = date(today.year, 1, 1)
     month_start = today.replace(day=1)
     durations = defaultdict(list)  # step -> [(day taken, working days)]
-    for events in _events_by_complaint(db, year_start.isoformat()).values():
+    for events in events_of_many(db, "SELECT complaint_id FROM events WHERE at >= ?", [year_start.isoformat()]).values():
         entered = None
         for e in events:
             at = datetime.fromisoformat(e["at"]).date()
@@ -62,12 +50,9 @@ def overdue(db, *, catalog: Catalog, calendar: Calendar, today: date) -> tuple[d
     """Open complaints past their reply deadline, per state; disposisi past due, per official."""
     per_state: dict[str, int] = defaultdict(int)
     where, params = workflow.sql_in("state", workflow.states_where(lambda s: s.running))
-    cursor = db.execute(f"SELECT * FROM complaints WHERE {where}", params)
-    names = [c[0] for c in cursor.description]
-    for row in cursor.fetchall():
-        complaint = dict(zip(names, row))
-        events = events_of(db, complaint["id"])
-        clock = deadlines.answer_clock(complaint, events, catalog=catalog, calendar=calendar)
+    events = events_of_many(db, f"SELECT id FROM complaints WHERE {where}", params)
+    for complaint in db.query(f"SELECT * FROM complaints WHERE {where}", params):
+        clock = deadlines.answer_clock(complaint, events.get(complaint["id"], []), catalog=catalog, calendar=calendar)
         if clock.overdue(today):
             per_state[workflow.STATES[complaint["state"]].label] += 1
     waiting, params = workflow.sql_in("c.state", workflow.assignee_states())
@@ -83,9 +68,10 @@ def open_deadlines(db, *, catalog: Catalog, calendar: Calendar) -> list[date]:
     """The due dates still running for open complaints (every clock not yet met), so that a holiday
     list that stops short of them can be noticed (portal.domain.hari_libur)."""
     where, params = workflow.sql_in("state", workflow.states_where(lambda s: not s.closed))
+    events = events_of_many(db, f"SELECT id FROM complaints WHERE {where}", params)
     out = []
     for complaint in db.query(f"SELECT * FROM complaints WHERE {where}", params):
-        for clock in deadlines.clocks(complaint, events_of(db, complaint["id"]), catalog=catalog, calendar=calendar):
+        for clock in deadlines.clocks(complaint, events.get(complaint["id"], []), catalog=catalog, calendar=calendar):
             if clock.deadline is not None and clock.met_on is None:
                 out.append(clock.deadline.due)
     return out
@@ -96,7 +82,7 @@ def stuck(db, now: datetime) -> list[dict]:
     that ended after the disposisi): ref, tracking code, the official; only the Kepala Dinas's
     disposisi ulang moves them."""
     waiting, params = workflow.sql_in("c.state", workflow.assignee_states())
-    holding = [h["user_id"] for h in users.holdings(db, now, role="pejabat", active_only=True)]
+    holding = users.holder_ids(db, record.PEJABAT, now)
     rows = db.query(
         f"""SELECT c.ref, c.tracking_code, coalesce(u.jabatan, u.display_name) AS pejabat, u.display_name
             FROM complaints c JOIN disposisi d ON d.id = (SELECT max(id) FROM disposisi WHERE complaint_id = c.id)

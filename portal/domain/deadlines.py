@@ -62,7 +62,7 @@ def clocks(complaint: dict, events: list[dict], *, catalog: Catalog, calendar: C
     standards = catalog.time_standards
     received = datetime.fromisoformat(complaint["received_at"]).date()
     state = workflow.STATES[complaint["state"]]
-    registered = _first(events, "diterima")
+    registered = _first(events, workflow.REGISTERED)
     replied = _first(events, "kirim")
     closed = _first(events, "telaah_tidak_layak", "dicabut")
     finished = replied or closed

@@ -184,11 +184,7 @@ def dispose(db, complaint_id, actor: Actor, now, *, pejabat_id: int, instruksi: 
             expected_state=None) -> None:
     with write_transaction(db):
         authorise(db, complaint_id, "disposisi", actor, expected_state, now=now)
-        if batas < now.date():
-            raise HandlingError("Batas waktu disposisi tidak boleh sebelum hari ini.")
-        # Held now: an acting official whose period has ended could never take the next step.
-        if not users.holds(db, pejabat_id, "pejabat", now):
-            raise HandlingError("Pilih pejabat yang akan membuat konsep tanggapan.")
+        _check_disposisi(db, pejabat_id, batas, now)
         transition(db, complaint_id, "disposisi", actor, now, note=instruksi, expected_state=expected_state)
         _record_disposisi(db, complaint_id, actor, now, pejabat_id=pejabat_id, instruksi=instruksi, batas=batas)
 
@@ -199,13 +195,18 @@ def redispose(db, complaint_id, actor: Actor, now, *, pejabat_id: int, instruksi
     holds the pejabat role (an acting period that ended): the complaint would be stuck otherwise."""
     with write_transaction(db):
         authorise(db, complaint_id, "disposisi_ulang", actor, expected_state, now=now)
-        if batas < now.date():
-            raise HandlingError("Batas waktu disposisi tidak boleh sebelum hari ini.")
-        if not users.holds(db, pejabat_id, "pejabat", now):
-            raise HandlingError("Pilih pejabat yang akan membuat konsep tanggapan.")
+        _check_disposisi(db, pejabat_id, batas, now)
         transition(db, complaint_id, "disposisi_ulang", actor, now, note=instruksi, expected_state=expected_state,
                    data={"sebelumnya": record.current_assignee(db, complaint_id), "kepada": pejabat_id})
         _record_disposisi(db, complaint_id, actor, now, pejabat_id=pejabat_id, instruksi=instruksi, batas=batas)
+
+
+def _check_disposisi(db, pejabat_id: int, batas: date, now: datetime) -> None:
+    if batas < now.date():
+        raise HandlingError("Batas waktu disposisi tidak boleh sebelum hari ini.")
+    # Held now: an acting official whose period has ended could never take the next step.
+    if not users.holds(db, pejabat_id, record.PEJABAT, now):
+        raise HandlingError("Pilih pejabat yang akan membuat konsep tanggapan.")
 
 
 def _record_disposisi(db, complaint_id, actor: Actor, now, *, pejabat_id: int, instruksi: str, batas: date) -> None:

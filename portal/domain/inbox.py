@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from . import complaints, deadlines, outbox, policy, users, workflow
+from . import complaints, deadlines, outbox, policy, record, users, workflow
 from .calendar import Calendar
 from .catalog import Catalog
 
@@ -70,7 +70,7 @@ def _waiting_clause(db, states: list[str], roles, user_id: int | None, now: date
         clause.append(f"({sql} AND {assignee} = ?)")
         params += values + [user_id]
     if gone:
-        holding = [h["user_id"] for h in users.holdings(db, now, role="pejabat", active_only=True)]
+        holding = users.holder_ids(db, record.PEJABAT, now)
         sql, values = workflow.sql_in("c.state", gone)
         clause.append(f"({sql} AND {assignee} NOT IN ({','.join('?' * len(holding))}))")
         params += values + holding
@@ -187,6 +187,8 @@ def describe(db, rows: list[dict], *, catalog: Catalog, calendar: Calendar, now:
     them see it), the complaint's first line (masked otherwise), who holds it now, and the
     answer deadline from deadlines.py with whether it has passed."""
     cache: dict = {}
+    running = [row["id"] for row in rows if workflow.STATES[row["state"]].running]
+    events = complaints.events_of_many(db, ",".join("?" * len(running)), running)
     out = []
     for row in rows:
         shown = row if row["sees_identity"] else policy.without_identity(row)
@@ -199,7 +201,7 @@ def describe(db, rows: list[dict], *, catalog: Catalog, calendar: Calendar, now:
         state = workflow.STATES[row["state"]]
         due = None
         if state.running:
-            due = deadlines.answer_clock(row, complaints.events_of(db, row["id"]), catalog=catalog, calendar=calendar).deadline
+            due = deadlines.answer_clock(row, events.get(row["id"], []), catalog=catalog, calendar=calendar).deadline
         out.append({**row, "complainant": complainant, "hidden": not row["sees_identity"],
                     "summary": _first_line(shown["body"]), "holders": holders_now(db, row, now, cache),
                     "due": due.due if due else None, "overdue": bool(due and due.due < now.date()),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import redaction, workflow
+from . import record, redaction, workflow
 from .users import ROLES as ROLE_LABELS
 
 # UU 27/2022 and the SOP give a complaint's personal data to these roles, and to the official
@@ -139,7 +139,7 @@ _NO_SUBJECT = object()
 def check(action: str, roles, *, user_id: int | None = None, named=(), subject=_NO_SUBJECT) -> Action:
     """Return the action if `roles` (held now) allow it, else raise Refused.
 
-    `named`: the accounts the complaint names (see `named_on`), for the actions some roles
+    `named`: the accounts the complaint names (`record.named_on`), for the actions some roles
     may take only on such a complaint. `subject`: the complaint or report the state predicate
     looks at; without it only the roles are checked. The one place that decides; views ask it
     to offer a link or button and again before the write.
@@ -187,20 +187,10 @@ def in_state(action: str, subject) -> bool:
 
 # ---------------------------------------------------------------- personal data of a complaint
 
-# (complaint_id, user_id): who a complaint names. The disposisi names the official who drafts
-# the reply; the nota dinas copies (tembusan) the officials concerned.
-_NAMED = ("SELECT complaint_id, pejabat_id AS user_id FROM disposisi UNION ALL "
-          "SELECT n.complaint_id, t.user_id FROM nota_dinas n JOIN nota_dinas_tembusan t ON t.nota_dinas_id = n.id")
-
-
-def named_on(db, complaint_id: int) -> set[int]:
-    return {r[0] for r in db.execute(f"SELECT user_id FROM ({_NAMED}) WHERE complaint_id = ?", [complaint_id])}
-
-
 def sees_identity(db, complaint_id: int, roles, user_id: int | None) -> bool:
     """The personal-data rule: whether this person may see who made this complaint (name,
     NIK, contact, address, attachments, letters)."""
-    return allowed("data_pribadi", roles, user_id=user_id, named=named_on(db, complaint_id))
+    return allowed("data_pribadi", roles, user_id=user_id, named=record.named_on(db, complaint_id))
 
 
 def identity_sql(roles, user_id: int | None, column: str = "c.id") -> tuple[str, list]:
@@ -209,7 +199,7 @@ def identity_sql(roles, user_id: int | None, column: str = "c.id") -> tuple[str,
     if set(roles) & set(rule.roles):
         return "1", []
     if set(roles) & set(rule.named) and user_id is not None:
-        return f"{column} IN (SELECT complaint_id FROM ({_NAMED}) WHERE user_id = ?)", [user_id]
+        return f"{column} IN (SELECT complaint_id FROM ({record.NAMED}) WHERE user_id = ?)", [user_id]
     return "0", []
 
 

@@ -170,6 +170,18 @@ def attachment(db, complaint_id: int, stored_name: str) -> dict | None:
                     "WHERE complaint_id = ? AND stored_name = ?", [complaint_id, stored_name])
 
 
+# (complaint_id, user_id): who a complaint names, for the personal-data rule (policy.py). Every
+# disposisi names the official who drafts the reply; every nota dinas copies (tembusan) the
+# officials concerned.
+NAMED = ("SELECT complaint_id, pejabat_id AS user_id FROM disposisi UNION ALL "
+         "SELECT n.complaint_id, t.user_id FROM nota_dinas n JOIN nota_dinas_tembusan t ON t.nota_dinas_id = n.id")
+
+
+def named_on(db, complaint_id: int) -> set[int]:
+    "The accounts the complaint names (NAMED)."
+    return {r[0] for r in db.execute(f"SELECT user_id FROM ({NAMED}) WHERE complaint_id = ?", [complaint_id])}
+
+
 def staff_names(db) -> dict[int, dict]:
     "Every account's display name and jabatan by id: who took each step of a file."
     return {u["id"]: u for u in db.query("SELECT id, display_name, jabatan FROM users")}

@@ -366,19 +366,15 @@ def _fsync_dir(path: Path) -> None:
 #
 # A citizen's accepted attachment is kept while they correct the form, so that they need not
 # choose the photo again (on a phone, often impossible without starting over). Held files live in
-# a folder of their own under the data directory, one subfolder per random token; the token is
-# kept only in the citizen's signed session, so nobody else can reuse or see the files. On the
+# a folder of their own under the data directory (the HELD_UPLOAD_DIR setting), one subfolder per
+# random token; the token is kept only in the citizen's signed session, so nobody else can reuse
+# or see the files. On the
 # successful submit they are read back and stored like any new upload (store/publish/discard),
 # then released; abandoned ones are removed by the daily job.
 
 HELD_MAX_AGE_HOURS = 24
 _TOKEN_LENGTH = 24  # characters of secrets.token_urlsafe(18)
 _INDEX = "berkas.json"
-
-
-# Where attachments wait for a complaint form sent again after a validation error (under the
-# data directory): temporary, removed after a day, never data a backup or a restore protects.
-HELD_DIR_NAME = "uploads-sementara"
 
 
 def hold(held_dir: str | Path, files: list[CleanFile]) -> str:

@@ -150,10 +150,15 @@ def holdings(db, now: datetime, *, role: str | None = None, user_id: int | None 
                          f"WHERE {' AND '.join(where)}", params))
 
 
+def holder_ids(db, role: str, now: datetime) -> list[int]:
+    """The ids of the active accounts holding `role` at `now`."""
+    return [h["user_id"] for h in holdings(db, now, role=role, active_only=True)]
+
+
 def holders(db, role: str, now: datetime) -> list[dict]:
     """The active accounts holding `role` at `now` (id, display_name, jabatan), by name: whom
     a form may offer, and whom a step may name, for that role."""
-    ids = [h["user_id"] for h in holdings(db, now, role=role, active_only=True)]
+    ids = holder_ids(db, role, now)
     if not ids:
         return []
     return list(db.query(f"SELECT id, display_name, jabatan FROM users WHERE id IN ({','.join('?' * len(ids))}) "
