@@ -38,13 +38,6 @@ from .errors import DataError
 STATUSES = ("perlu-tinjauan", "draft", "terbit")
 APPROVAL_DIRS = ("sosialisasi/materi/",)
 APPROVAL_EXEMPT = ("sosialisasi/materi/index.md",)
-# Generated pages whose generator may not produce them (yet): their nav entry is dropped
-# when the page is absent, instead of failing the build.
-OPTIONAL_NAV = ("sop/index.md", "sosialisasi/materi/index.md", "sosialisasi/jadwal.md",
-                "sosialisasi/laporan.md", "pengaduan-publik/index.md", "profil-kependudukan/index.md",
-                "data-kependudukan/index.md", "laporan/index.md", "standar-pelayanan/index.md",
-                "maklumat/index.md", "skm/index.md")
-
 # The same pattern MkDocs uses to find front matter.
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 DATE_HINT = "tulis tanggal dalam bentuk TTTT-BB-HH, misalnya 2026-03-15"
@@ -294,14 +287,15 @@ def gate(docs_dir: str | Path, preview: bool, display_root: str = "content") -> 
 
 def prune_missing(nav: list, docs_dir: str | Path, hidden) -> list:
     """The nav without the entries of pages left out (`hidden`) and of generated pages that their
-    generator did not produce (OPTIONAL_NAV); sections left empty go too. Any other entry naming
-    a missing page stays, so the engine reports the typo."""
+    generator did not produce (the generators' OUTPUTS say which pages are theirs); sections
+    left empty go too. Any other entry naming a missing page stays, so the engine reports the typo."""
+    from . import generated  # the generators import this module: asked when the nav is pruned
     docs_dir = Path(docs_dir)
 
     def drop(path):
         if not _is_page_path(path):
             return False
         path = PurePosixPath(path).as_posix()
-        return path in hidden or (path in OPTIONAL_NAV and not (docs_dir / path).is_file())
+        return path in hidden or (generated(path) and not (docs_dir / path).is_file())
 
     return prune_nav(nav, drop)
