@@ -152,6 +152,16 @@ def make_staff(db, accounts=None, *, jabatan=None, now=None) -> dict[str, int]:
 
 
 @pytest.fixture
+def strict_login_app(tmp_path, smtp):
+    """A portal with the production sign-in limit (3 failures per 15 minutes); (app, database)."""
+    app = create_app(portal_config(tmp_path / "data", smtp.port) | {"RATELIMIT_LOGIN": "3 per 15 minutes"})
+    from portal.db import connect
+    database = connect(app.config["DATABASE"])
+    yield app, database
+    database.close()
+
+
+@pytest.fixture
 def staff(db):
     """One account per role (user name = role), each holding only that role; name -> id."""
     return make_staff(db)
@@ -200,6 +210,8 @@ class LiveServer:
                     "PORTAL_MAIL_PORT": str(smtp.port), "PORTAL_MAIL_DEFAULT_SENDER": "pengaduan@contoh.id",
                     "PORTAL_RATELIMIT_SUBMIT": "1000 per hour", "PORTAL_RATELIMIT_TRACK": "1000 per hour",
                     "PORTAL_OUTBOX_RETRY_SECONDS": "1", "PORTAL_BASE_URL": self.url}
+        self.command = [sys.executable, "-m", "waitress", "--host", "127.0.0.1", f"--port={self.port}",
+                        "--call", "portal:create_app"]
         self.process = None
 
     def flask(self, *args) -> subprocess.CompletedProcess:
@@ -211,9 +223,7 @@ class LiveServer:
 
     def start(self):
         log = open(self.log_path, "a")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "waitress", "--host", "127.0.0.1", f"--port={self.port}",
-             "--call", "portal:create_app"], env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
             if self.process.poll() is not None:
