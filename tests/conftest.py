@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 from PIL import Image
+from playwright.sync_api import expect
 
 from portal import create_app
 
@@ -131,24 +132,44 @@ def login(client, username, password=PASSWORD, *, expect: int | None = 302, **kw
     return response
 
 
+def sign_in(page, base_url: str, username: str, password: str = PASSWORD):
+    """Sign in through the sign-in page in the browser, as a person does; returns the page, on the
+    first staff page (its heading shown)."""
+    page.goto(base_url + LOGIN)
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    return page
+
+
 def wib() -> datetime:
     """Now, in the office's time zone (Asia/Jakarta), to the second."""
     return datetime.now(ZoneInfo("Asia/Jakarta")).replace(microsecond=0)
 
 
-def make_staff(db, accounts=None, *, jabatan=None, now=None) -> dict[str, int]:
+def make_staff(db, accounts=None, *, jabatan=None, now=None, display=None) -> dict[str, int]:
     """Staff accounts; user name -> id. `accounts` maps user names to their roles, or lists
     roles that each get one account named after the role (default: every role). Display name
-    "Petugas <name>", password PASSWORD, jabatan from `jabatan` (name -> text) or else JABATAN
-    for the account's first role."""
+    display(name) (default "Petugas <name>"), password PASSWORD, jabatan from `jabatan`
+    (name -> text or None) or else JABATAN for the account's first role."""
     from portal.domain import users
     accounts = accounts or list(users.ROLES)
     if not isinstance(accounts, dict):
         accounts = {role: [role] for role in accounts}
     jabatan = jabatan or {}
-    return {name: users.create_user(db, name, PASSWORD, display_name=f"Petugas {name}", roles=list(roles),
+    display = display or (lambda name: f"Petugas {name}")
+    return {name: users.create_user(db, name, PASSWORD, display_name=display(name), roles=list(roles),
                                     jabatan=jabatan.get(name, JABATAN.get(list(roles)[0])), now=now or wib())
             for name, roles in accounts.items()}
+
+
+def actors(db, accounts: dict, **kwargs) -> dict:
+    """make_staff's accounts as the workflow's actors (user name -> handling.Actor), for the tests
+    that call the domain directly. `kwargs` go to make_staff."""
+    from portal.domain import handling
+    ids = make_staff(db, accounts, **kwargs)
+    return {name: handling.Actor(ids[name], frozenset(roles)) for name, roles in accounts.items()}
 
 
 @pytest.fixture
