@@ -358,18 +358,7 @@ class UnitServer(LiveServer):
             argv = shlex.split(pre)
             assert argv[:3] == ["/srv/dispendukcapil/app/.venv/bin/flask", "--app", "portal"], argv
             assert self.flask(*argv[3:]).returncode == 0, self.log_path.read_text()
-        log = open(self.log_path, "a")
-        self.process = subprocess.Popen(self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"portal server exited: {self.log_path.read_text()}")
-            try:
-                urllib.request.urlopen(self.url + "/pengaduan/", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("portal server did not start within 30 s")
+        super().start()
 
 
 @pytest.fixture(scope="module")
