@@ -116,10 +116,15 @@ JABATAN = {"pejabat": "Kabid Pelayanan Pendaftaran Penduduk",
 _CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+def form_token(html: str) -> str:
+    """The CSRF token in a page's form (for a page the test already has, or one not fetched by a Flask client)."""
+    return _CSRF_FIELD.search(html).group(1)
+
+
 def token(client, path=LOGIN, **kwargs) -> str:
     """The CSRF token a browser showing `path` would send (the sign-in page opens for anyone).
     `kwargs` go to the request, e.g. environ_base for the client's address."""
-    return _CSRF_FIELD.search(client.get(path, **kwargs).get_data(as_text=True)).group(1)
+    return form_token(client.get(path, **kwargs).get_data(as_text=True))
 
 
 def login(client, username, password=PASSWORD, *, expect: int | None = 302, **kwargs):

@@ -37,19 +37,12 @@ def ids(db):
     return team(db)
 
 
-def token(client, page=BASE + "/"):
-    html = client.get(page).get_data(as_text=True)
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
-
-
 def login(client, username):
-    html = client.get(LOGIN).get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    return client.post(LOGIN, data={"username": username, "password": PASSWORD, "csrf_token": csrf})
+    return conftest.login(client, username, PASSWORD, expect=None)
 
 
 def post(client, path, data, page=BASE + "/"):
-    return client.post(path, data={**data, "csrf_token": token(client, page)}, content_type="multipart/form-data")
+    return client.post(path, data={**data, "csrf_token": conftest.token(client, page)}, content_type="multipart/form-data")
 
 
 def news(**extra):

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 import conftest
-from conftest import VALID, token
+from conftest import VALID, form_token, token
 from portal import create_app
 from portal.db import connect
 from portal.domain import accounts, passwords, signin, users
@@ -131,7 +131,7 @@ class AddressClient:
 
     def login(self, username, password):
         page = self.request("GET", LOGIN)[2]
-        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        csrf = form_token(page)
         return self.request("POST", LOGIN, {"username": username, "password": password, "csrf_token": csrf})
 
 
