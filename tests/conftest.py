@@ -28,6 +28,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+def require(tool: str, available: bool, why: str) -> None:
+    """A tool scripts/test installs must be there: a missing one fails the test, saying why, unless
+    the run names it in TESTS_WITHOUT (e.g. TESTS_WITHOUT="lighthouse nginx"); then it is skipped."""
+    if available:
+        return
+    if tool in os.environ.get("TESTS_WITHOUT", "").replace(",", " ").split():
+        pytest.skip(why)
+    pytest.fail(f"{why}; set TESTS_WITHOUT={tool} to skip these tests on a machine without it")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -44,7 +44,8 @@ def test_subject_access_export_by_email(app, client, csrf, db, staff):
     cid, ref = answered(client, csrf, db, staff, "publik")
     login(client, "operator")
     csrf_token = token(client, "/pengaduan/staf/data-pribadi")
-    response = client.post("/pengaduan/staf/data-pribadi", data={"csrf_token": csrf_token, "email": VALID["email"].upper()})
+    response = client.post("/pengaduan/staf/data-pribadi",
+                           data={"csrf_token": csrf_token, "email": VALID["email"].upper()})
     assert response.mimetype == "application/json"
     (item,) = json.loads(response.get_data(as_text=True))["data"]
     assert item["pengaduan"]["nik"] == VALID["nik"] and item["email_terkirim"]
