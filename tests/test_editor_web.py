@@ -156,6 +156,33 @@ def test_image_needs_alt_text_and_is_re_encoded(client, ids, db):
     assert "![Petugas di balai desa](../../assets/gambar/" in sc.get(db, change.id).text
 
 
+def test_the_preview_shows_an_image_of_the_change_before_it_is_live(client, ids, db):
+    login(client, "web1")
+    post(client, BASE + "/simpan", news())
+    change = sc.list_changes(db, open_only=True)[0]
+    page = f"{BASE}/perubahan/{change.id}"
+    post(client, f"{page}/gambar", {"version": change.version, "alt": "Petugas di balai desa",
+                                    "gambar": (io.BytesIO(conftest.photo_bytes()), "foto.jpg")}, page=page)
+    change = sc.get(db, change.id)
+    isi = change.text.split("\n---\n", 1)[1]  # the body, without the front matter
+    preview = post(client, BASE + "/pratinjau", news(isi=isi, path=change.path, change_id=str(change.id)))
+    src = re.search(r'<img[^>]*src="([^"]+)"', preview.get_data(as_text=True)).group(1)
+    assert src.startswith(f"{BASE}/aset/{change.id}/")
+    image = client.get(src)
+    (stored,) = sc.file_data(db, change.id).values()
+    assert image.status_code == 200 and image.mimetype == "image/jpeg" and image.data == stored
+    assert client.get(f"{BASE}/aset/{change.id}/assets/gambar/tidak-ada.jpg").status_code == 404
+
+
+def test_portal_pages_wear_the_colour_the_site_sets(client, repo):
+    css = repo.path / "content" / "assets" / "stylesheets" / "situs.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n:root { --md-primary-fg-color: #0b5d3b; }\n", encoding="utf-8")
+    page = client.get("/pengaduan/").get_data(as_text=True)
+    assert 'href="/pengaduan/situs-warna.css"' in page
+    colours = client.get("/pengaduan/situs-warna.css")
+    assert colours.mimetype == "text/css" and "--brand:#0b5d3b" in colours.get_data(as_text=True)
+
+
 def test_schedule_and_office_forms_keep_the_files_comments(client, ids, db, repo):
     login(client, "web1")
     bad = post(client, BASE + "/jadwal", {"tanggal": "2026-12-10", "mulai": "9.00", "selesai": "11:00",
