@@ -174,6 +174,29 @@ def test_the_preview_shows_an_image_of_the_change_before_it_is_live(client, ids,
     assert client.get(f"{BASE}/aset/{change.id}/assets/gambar/tidak-ada.jpg").status_code == 404
 
 
+def test_the_author_cancels_a_draft_and_a_reviewer_returns_one_with_a_note(client, ids, db):
+    login(client, "web1")
+    post(client, BASE + "/simpan", news())
+    draft = sc.list_changes(db, open_only=True)[0]
+    page = f"{BASE}/perubahan/{draft.id}"
+    done = client.get(post(client, f"{page}/langkah/batalkan", {}, page=page).headers["Location"])
+    assert "Langkah \u201cBatalkan perubahan\u201d dicatat." in done.get_data(as_text=True)
+    assert sc.get(db, draft.id).state == "dibatalkan"
+    assert sc.list_changes(db, open_only=True) == []
+
+    post(client, BASE + "/simpan", news(judul="Pelayanan keliling Januari"))
+    (change,) = sc.list_changes(db, open_only=True)
+    page = f"{BASE}/perubahan/{change.id}"
+    post(client, f"{page}/langkah/ajukan", {}, page=page)
+    login(client, "web2")
+    refused = client.get(post(client, f"{page}/langkah/kembalikan", {"catatan": " "}, page=page).headers["Location"])
+    assert sc.get(db, change.id).state == "diajukan"
+    assert "Tulis catatan: apa yang perlu diperbaiki." in refused.get_data(as_text=True)
+    post(client, f"{page}/langkah/kembalikan", {"catatan": "Tanggal acara belum ditulis."}, page=page)
+    assert sc.get(db, change.id).state == "dikembalikan"
+    assert "Tanggal acara belum ditulis." in client.get(page).get_data(as_text=True)
+
+
 def test_portal_pages_wear_the_colour_the_site_sets(client, repo):
     css = repo.path / "content" / "assets" / "stylesheets" / "situs.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n:root { --md-primary-fg-color: #0b5d3b; }\n", encoding="utf-8")
