@@ -19,12 +19,23 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 from PIL import Image
+from playwright.sync_api import expect
 
 from portal import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def require(tool: str, available: bool, why: str) -> None:
+    """A tool scripts/test installs must be there: a missing one fails the test, saying why, unless
+    the run names it in TESTS_WITHOUT (e.g. TESTS_WITHOUT="lighthouse nginx"); then it is skipped."""
+    if available:
+        return
+    if tool in os.environ.get("TESTS_WITHOUT", "").replace(",", " ").split():
+        pytest.skip(why)
+    pytest.fail(f"{why}; set TESTS_WITHOUT={tool} to skip these tests on a machine without it")
 
 
 def free_port() -> int:
@@ -115,10 +126,15 @@ JABATAN = {"pejabat": "Kabid Pelayanan Pendaftaran Penduduk",
 _CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+def form_token(html: str) -> str:
+    """The CSRF token in a page's form (for a page the test already has, or one not fetched by a Flask client)."""
+    return _CSRF_FIELD.search(html).group(1)
+
+
 def token(client, path=LOGIN, **kwargs) -> str:
     """The CSRF token a browser showing `path` would send (the sign-in page opens for anyone).
     `kwargs` go to the request, e.g. environ_base for the client's address."""
-    return _CSRF_FIELD.search(client.get(path, **kwargs).get_data(as_text=True)).group(1)
+    return form_token(client.get(path, **kwargs).get_data(as_text=True))
 
 
 def login(client, username, password=PASSWORD, *, expect: int | None = 302, **kwargs):
@@ -131,24 +147,54 @@ def login(client, username, password=PASSWORD, *, expect: int | None = 302, **kw
     return response
 
 
+def sign_in(page, base_url: str, username: str, password: str = PASSWORD):
+    """Sign in through the sign-in page in the browser, as a person does; returns the page, on the
+    first staff page (its heading shown)."""
+    page.goto(base_url + LOGIN)
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    return page
+
+
 def wib() -> datetime:
     """Now, in the office's time zone (Asia/Jakarta), to the second."""
     return datetime.now(ZoneInfo("Asia/Jakarta")).replace(microsecond=0)
 
 
-def make_staff(db, accounts=None, *, jabatan=None, now=None) -> dict[str, int]:
+def make_staff(db, accounts=None, *, jabatan=None, now=None, display=None) -> dict[str, int]:
     """Staff accounts; user name -> id. `accounts` maps user names to their roles, or lists
     roles that each get one account named after the role (default: every role). Display name
-    "Petugas <name>", password PASSWORD, jabatan from `jabatan` (name -> text) or else JABATAN
-    for the account's first role."""
+    display(name) (default "Petugas <name>"), password PASSWORD, jabatan from `jabatan`
+    (name -> text or None) or else JABATAN for the account's first role."""
     from portal.domain import users
     accounts = accounts or list(users.ROLES)
     if not isinstance(accounts, dict):
         accounts = {role: [role] for role in accounts}
     jabatan = jabatan or {}
-    return {name: users.create_user(db, name, PASSWORD, display_name=f"Petugas {name}", roles=list(roles),
+    display = display or (lambda name: f"Petugas {name}")
+    return {name: users.create_user(db, name, PASSWORD, display_name=display(name), roles=list(roles),
                                     jabatan=jabatan.get(name, JABATAN.get(list(roles)[0])), now=now or wib())
             for name, roles in accounts.items()}
+
+
+def actors(db, accounts: dict, **kwargs) -> dict:
+    """make_staff's accounts as the workflow's actors (user name -> handling.Actor), for the tests
+    that call the domain directly. `kwargs` go to make_staff."""
+    from portal.domain import handling
+    ids = make_staff(db, accounts, **kwargs)
+    return {name: handling.Actor(ids[name], frozenset(roles)) for name, roles in accounts.items()}
+
+
+@pytest.fixture
+def strict_login_app(tmp_path, smtp):
+    """A portal with the production sign-in limit (3 failures per 15 minutes); (app, database)."""
+    app = create_app(portal_config(tmp_path / "data", smtp.port) | {"RATELIMIT_LOGIN": "3 per 15 minutes"})
+    from portal.db import connect
+    database = connect(app.config["DATABASE"])
+    yield app, database
+    database.close()
 
 
 @pytest.fixture
@@ -200,6 +246,8 @@ class LiveServer:
                     "PORTAL_MAIL_PORT": str(smtp.port), "PORTAL_MAIL_DEFAULT_SENDER": "pengaduan@contoh.id",
                     "PORTAL_RATELIMIT_SUBMIT": "1000 per hour", "PORTAL_RATELIMIT_TRACK": "1000 per hour",
                     "PORTAL_OUTBOX_RETRY_SECONDS": "1", "PORTAL_BASE_URL": self.url}
+        self.command = [sys.executable, "-m", "waitress", "--host", "127.0.0.1", f"--port={self.port}",
+                        "--call", "portal:create_app"]
         self.process = None
 
     def flask(self, *args) -> subprocess.CompletedProcess:
@@ -211,9 +259,7 @@ class LiveServer:
 
     def start(self):
         log = open(self.log_path, "a")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "waitress", "--host", "127.0.0.1", f"--port={self.port}",
-             "--call", "portal:create_app"], env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
             if self.process.poll() is not None:

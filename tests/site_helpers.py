@@ -3,11 +3,21 @@ that builds it (python -m portal.publish site), run as the web team and deployme
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gzip
+import io
+import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import pypdf
 
 ROOT = Path(__file__).resolve().parent.parent
 # The PDF cache of the checkout: WeasyPrint output by content hash, valid for any copy.
@@ -35,3 +45,45 @@ def build(project: Path, site: Path, *, engine: str = "mkdocs", preview: bool = 
     command += ["--engine", engine, "--root", str(project), "--cache-dir", str(CACHE)]
     return subprocess.run(command, cwd=ROOT, env={**ENV, **(extra_env or {})}, capture_output=True,
                           text=True, timeout=600)
+
+
+def site_texts(site: Path) -> Iterator[tuple[str, str]]:
+    """Every file of a built site as a reader or a crawler gets its text: (path in the site, text),
+    .gz files unpacked, PDFs as their extracted text, anything else decoded as UTF-8."""
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        if path.suffix == ".pdf":
+            text = "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+        else:
+            text = data.decode("utf-8", errors="ignore")
+        yield str(path.relative_to(site)), text
+
+
+def bench_one_round(script: str, tmp_path: Path, *, timeout: int) -> tuple[subprocess.CompletedProcess, dict]:
+    """scripts/bench/<script> run once (--repeat 1): the finished process and the figures of its --json."""
+    out = tmp_path / "bench.json"
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench" / script), "--repeat", "1",
+                             "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, result.stderr
+    return result, json.loads(out.read_text())
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """A built site served as static files on loopback, as nginx serves it; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()

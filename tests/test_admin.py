@@ -370,10 +370,9 @@ def test_admin_sets_the_digest_address(tmp_path, smtp):
     ani = users.create_user(database, "ani", PASSWORD, display_name="Ani", roles=["operator"], now=wib())
     client = app.test_client()
     login(client, "boss")
-    page = client.get("/pengaduan/staf/admin/akun/ani").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    bad = client.post("/pengaduan/staf/admin/akun/ani/email", data={"csrf_token": token, "email": "bukan-email"})
+    csrf = token(client, "/pengaduan/staf/admin/akun/ani")
+    bad = client.post("/pengaduan/staf/admin/akun/ani/email", data={"csrf_token": csrf, "email": "bukan-email"})
     assert bad.status_code == 422 and "Alamat e-mail tidak valid" in bad.get_data(as_text=True)
     assert accounts.email_of(database, ani) is None
-    client.post("/pengaduan/staf/admin/akun/ani/email", data={"csrf_token": token, "email": "ani@contoh.id"})
+    client.post("/pengaduan/staf/admin/akun/ani/email", data={"csrf_token": csrf, "email": "ani@contoh.id"})
     assert accounts.email_of(database, ani) == "ani@contoh.id"

@@ -9,7 +9,7 @@ import pytest
 from markupsafe import escape
 
 import conftest
-from conftest import VALID, photo_bytes, table_counts, upload_files
+from conftest import VALID, photo_bytes, table_counts, token, upload_files
 from portal import create_app
 from portal.db import connect
 from portal.domain import tracking
@@ -136,16 +136,11 @@ def small_app(tmp_path, smtp):
     database.close()
 
 
-def small_csrf(client):
-    html = client.get("/pengaduan/").get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-
-
 def test_file_over_the_per_file_limit_gets_the_field_message(small_app):
     app, client, db = small_app
     before = snapshot(db, app)
     big = photo_bytes() + b"\x00" * (1024 * 1024 + 200_000)  # about 1.2 MB, request under 4 MB
-    response = post(client, lambda: small_csrf(client), files=[("besar.jpg", big)])
+    response = post(client, lambda: token(client, "/pengaduan/"), files=[("besar.jpg", big)])
     html = assert_rejected(response, before, db, app)
     message = field_error(html, "files")
     assert message.startswith("Berkas “besar.jpg” terlalu besar")
@@ -156,7 +151,7 @@ def test_file_over_the_per_file_limit_gets_the_field_message(small_app):
 def test_file_over_the_limit_message_states_its_real_size(small_app):
     app, client, db = small_app
     big = b"\xff\xd8\xff" + b"\x00" * (3 * 1024 * 1024)  # 3.0 MB
-    response = post(client, lambda: small_csrf(client), files=[("besar.jpg", big)])
+    response = post(client, lambda: token(client, "/pengaduan/"), files=[("besar.jpg", big)])
     assert response.status_code == 422
     assert "(3.0 MB)" in field_error(response.get_data(as_text=True), "files")
 
@@ -165,7 +160,7 @@ def test_request_over_max_content_length_gets_the_413_page(small_app):
     app, client, db = small_app
     before = snapshot(db, app)
     huge = b"\xff\xd8\xff" + b"\x00" * (5 * 1024 * 1024)  # over MAX_CONTENT_LENGTH (4 MB)
-    response = post(client, lambda: small_csrf(client), files=[("raksasa.jpg", huge)])
+    response = post(client, lambda: token(client, "/pengaduan/"), files=[("raksasa.jpg", huge)])
     html = assert_rejected(response, before, db, app, status=413)
     assert "Berkas terlalu besar" in html
     assert "Setiap lampiran paling besar 1 MB" in html
@@ -283,10 +278,10 @@ def test_third_submission_in_an_hour_is_refused(tmp_path, smtp):
     db = connect(app.config["DATABASE"])
     try:
         for _ in range(2):
-            assert post(client, lambda: small_csrf(client), files=[("f.jpg", photo_bytes())]).status_code == 303
+            assert post(client, lambda: token(client, "/pengaduan/"), files=[("f.jpg", photo_bytes())]).status_code == 303
         assert db["complaints"].count == 2
         before = snapshot(db, app)
-        response = post(client, lambda: small_csrf(client), files=[("f.jpg", photo_bytes())])
+        response = post(client, lambda: token(client, "/pengaduan/"), files=[("f.jpg", photo_bytes())])
         html = assert_rejected(response, before, db, app, status=429)
         assert "Terlalu banyak permintaan" in html
         assert "Tunggu beberapa saat, lalu coba lagi." in html

@@ -1,7 +1,8 @@
 """scripts/bench/lighthouse.py runs: on one page (the tracking page, about 40 s with the site build
 on this machine), it serves the site and portal on loopback and prints the four Lighthouse
 category scores and the LCP. Without Lighthouse installed (scripts/test installs it when npm is
-there) only the setup check runs, and it must say what is missing."""
+there) the setup check must say what is missing, and the test fails unless TESTS_WITHOUT names
+lighthouse (conftest.require)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from conftest import require
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "bench" / "lighthouse.py"
@@ -21,7 +22,7 @@ def test_lighthouse_on_one_page(tmp_path):
                            timeout=120, cwd=ROOT)
     if setup.returncode != 0:
         assert "not installed" in setup.stdout or "not found" in setup.stdout, setup.stdout + setup.stderr
-        pytest.skip(f"Lighthouse cannot run here: {setup.stdout.strip()}")
+    require("lighthouse", setup.returncode == 0, f"Lighthouse cannot run here: {setup.stdout.strip()}")
     out = tmp_path / "lighthouse.json"
     run = subprocess.run([sys.executable, str(SCRIPT), "--pages", "lacak", "--json", str(out)],
                          capture_output=True, text=True, timeout=600, cwd=ROOT)

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, ROOT, VALID, make_staff, wib
+from conftest import PASSWORD, ROOT, VALID, make_staff, sign_in, wib
 from portal.db import connect
 from portal.domain import catalog as catalog_module, complaints, handling
 from portal.domain.calendar import Calendar
@@ -156,10 +156,7 @@ def test_receipt_shows_code_date_and_deadline_and_prints_without_navigation(brow
 def _operator_case(browser, live_server, username, cid, db):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
     page = context.new_page()
-    page.goto(live_server.url + "/pengaduan/staf/masuk")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, live_server.url, username, PASSWORD)
     ref = db.execute("SELECT ref FROM complaints WHERE id = ?", [cid]).fetchone()[0]
     page.goto(f"{live_server.url}/pengaduan/staf/p/{ref}")
     expect(page.get_by_role("heading", name="Kirim tanggapan")).to_be_visible()

@@ -9,25 +9,14 @@ from pathlib import Path
 import pytest
 
 from portal.publish import DataError, materials
-
-MATERIAL = """\
----
-title: Syarat membuat KTP-el bagi pemula
-audiens: Pelajar kelas XII
-topik: KTP-el
-status: terbit
-disetujui_oleh: "Kepala Dinas (contoh)"
-tanggal_disetujui: {tanggal}
----
-
-Setiap WNI yang **berumur 17 tahun** wajib memiliki KTP-el.
-"""
+from test_materials import APPROVED
 
 
 def write(content: Path, approved_on: date) -> Path:
     path = content / "sosialisasi" / "materi" / "ktp-el.md"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(MATERIAL.format(tanggal=approved_on.isoformat()), encoding="utf-8")
+    path.write_text(APPROVED.replace("tanggal_disetujui: 2026-11-25", f"tanggal_disetujui: {approved_on.isoformat()}"),
+                    encoding="utf-8")
     return path
 
 

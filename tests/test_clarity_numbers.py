@@ -13,9 +13,8 @@ import pytest
 from portal.db import connect, prepare
 from portal.domain import catalog as catalog_module, complaints, documents, handling
 from portal.domain.calendar import Calendar
-from portal.domain.users import create_user
 from portal.migrations import migrations
-from conftest import ROOT, VALID
+from conftest import ROOT, VALID, actors
 
 CATALOG = catalog_module.load(ROOT / "content")
 NOW = datetime(2026, 11, 2, 9, 0)
@@ -23,9 +22,8 @@ ROLES = {"ops": "operator", "kabid": "kabid", "kadis": "kadis", "pejabat": "peja
 
 
 def make_people(db):
-    return {name: handling.Actor(create_user(db, name, "kata-sandi-panjang", display_name=name.title(),
-                                             roles=[role], now=NOW), frozenset({role}))
-            for name, role in ROLES.items()}
+    accounts = {name: [role] for name, role in ROLES.items()}
+    return actors(db, accounts, now=NOW, display=str.title, jabatan=dict.fromkeys(accounts))
 
 
 def file(db, tmp_path) -> int:

@@ -8,13 +8,12 @@ by the scale of its screen transformation matrix."""
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import expect
+
+from site_helpers import serve_folder
 
 MIN_PX = 12
 OVERVIEW = "/profil-kependudukan/2024/"
@@ -44,18 +43,10 @@ HEIGHT_BEFORE = {
 }
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def url(built_site):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(built_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(built_site) as base:
+        yield base
 
 
 TEXT_SIZES = """async img => {

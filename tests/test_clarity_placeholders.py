@@ -8,8 +8,7 @@ import pytest
 from portal.db import prepare
 from portal.domain import catalog as catalog_module, complaints, handling
 from portal.domain.calendar import Calendar
-from portal.domain.users import create_user
-from conftest import ROOT, VALID
+from conftest import ROOT, VALID, actors
 
 CATALOG = catalog_module.load(ROOT / "content")
 NOW = datetime(2026, 11, 2, 9, 0)
@@ -23,11 +22,8 @@ def db(tmp_path):
 
 @pytest.fixture
 def people(db):
-    ids = {}
-    for name, roles in (("ops", ["operator"]), ("kabid", ["kabid"]), ("kadis", ["kadis"]), ("pejabat", ["pejabat"])):
-        ids[name] = handling.Actor(create_user(db, name, "kata-sandi-panjang", display_name=name.title(),
-                                               roles=roles, now=NOW), frozenset(roles))
-    return ids
+    accounts = {"ops": ["operator"], "kabid": ["kabid"], "kadis": ["kadis"], "pejabat": ["pejabat"]}
+    return actors(db, accounts, now=NOW, display=str.title, jabatan=dict.fromkeys(accounts))
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ from PIL import Image
 from portal.db import prepare
 from portal.domain import catalog as catalog_module, complaints, document_context, documents, handling
 from portal.domain.calendar import Calendar
-from portal.domain.users import create_user
-from conftest import ROOT, VALID
+from conftest import ROOT, VALID, actors
 
 CATALOG = catalog_module.load(ROOT / "content")
 OFFICE = dataclasses.replace(
@@ -41,13 +40,10 @@ def db(tmp_path):
 
 @pytest.fixture
 def people(db):
-    ids = {}
-    for name, roles, jabatan in (("ops", ["operator"], None), ("kabid", ["kabid"], KABID),
-                                 ("kadis", ["kadis"], None), ("pejabat", ["pejabat"], PEJABAT),
-                                 ("pejabat2", ["pejabat"], None)):
-        ids[name] = handling.Actor(create_user(db, name, "kata-sandi-panjang", display_name=f"Ibu {name.title()}",
-                                               roles=roles, now=NOW, jabatan=jabatan), frozenset(roles))
-    return ids
+    accounts = {"ops": ["operator"], "kabid": ["kabid"], "kadis": ["kadis"], "pejabat": ["pejabat"],
+                "pejabat2": ["pejabat"]}
+    return actors(db, accounts, now=NOW, display=lambda name: f"Ibu {name.title()}",
+                  jabatan={**dict.fromkeys(accounts), "kabid": KABID, "pejabat": PEJABAT})
 
 
 def file(db, tmp_path, visibility="rahasia"):

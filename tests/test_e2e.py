@@ -17,7 +17,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError, expect
 
-from conftest import photo_bytes, portal_config, wib
+from conftest import photo_bytes, portal_config, sign_in, wib
 from portal import create_app
 
 PERSON = {"name": "Budi Santoso", "email": "budi.santoso@contoh.id", "phone": "081298765432",
@@ -242,11 +242,7 @@ def test_no_personal_data_in_logs_or_urls(browser, live_server, session_smtp):
                                    "--jabatan", f"Jabatan {role}", "--password", CRAWL_PASSWORD)
         assert result.returncode == 0, result.stderr
         context, page = new_page()
-        page.goto(live_server.url + "/pengaduan/staf/masuk")
-        page.get_by_label("Nama pengguna").fill(username)
-        page.get_by_label("Kata sandi").fill(CRAWL_PASSWORD)
-        page.get_by_role("button", name="Masuk").click()
-        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        sign_in(page, live_server.url, username, CRAWL_PASSWORD)
         landing = urlsplit(page.url).path
         assert landing.startswith("/pengaduan/staf/") and not landing.endswith("/masuk"), landing
         opened = crawl(page, live_server, [landing])

@@ -13,6 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from conftest import sign_in
 from test_e2e import fill_form, mails_with, submit, track
 
 PASSWORD = "kata-sandi-panjang-1"
@@ -54,11 +55,7 @@ class Staff:
             self.context.close()
         self.context = self.browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
         page = self.context.new_page()
-        page.goto(self.url + "/pengaduan/staf/masuk")
-        page.get_by_label("Nama pengguna").fill(username)
-        page.get_by_label("Kata sandi").fill(PASSWORD)
-        page.get_by_role("button", name="Masuk").click()
-        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        sign_in(page, self.url, username, PASSWORD)
         return page
 
     def open_case(self, page, code):

@@ -96,11 +96,7 @@ class Team:
         context = self.browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
         self.contexts.append(context)
         page = context.new_page()
-        page.goto(self.url + "/pengaduan/staf/masuk")
-        page.get_by_label("Nama pengguna").fill(username)
-        page.get_by_label("Kata sandi").fill(PASSWORD)
-        page.get_by_role("button", name="Masuk").click()
-        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        conftest.sign_in(page, self.url, username, PASSWORD)
         return page
 
     def close(self):

@@ -37,19 +37,12 @@ def ids(db):
     return team(db)
 
 
-def token(client, page=BASE + "/"):
-    html = client.get(page).get_data(as_text=True)
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
-
-
 def login(client, username):
-    html = client.get(LOGIN).get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    return client.post(LOGIN, data={"username": username, "password": PASSWORD, "csrf_token": csrf})
+    return conftest.login(client, username, PASSWORD, expect=None)
 
 
 def post(client, path, data, page=BASE + "/"):
-    return client.post(path, data={**data, "csrf_token": token(client, page)}, content_type="multipart/form-data")
+    return client.post(path, data={**data, "csrf_token": conftest.token(client, page)}, content_type="multipart/form-data")
 
 
 def news(**extra):
@@ -161,6 +154,56 @@ def test_image_needs_alt_text_and_is_re_encoded(client, ids, db):
     data = list(sc.file_data(db, change.id).values())
     assert len(data) == 1 and b"KameraRahasia" not in data[0]
     assert "![Petugas di balai desa](../../assets/gambar/" in sc.get(db, change.id).text
+
+
+def test_the_preview_shows_an_image_of_the_change_before_it_is_live(client, ids, db):
+    login(client, "web1")
+    post(client, BASE + "/simpan", news())
+    change = sc.list_changes(db, open_only=True)[0]
+    page = f"{BASE}/perubahan/{change.id}"
+    post(client, f"{page}/gambar", {"version": change.version, "alt": "Petugas di balai desa",
+                                    "gambar": (io.BytesIO(conftest.photo_bytes()), "foto.jpg")}, page=page)
+    change = sc.get(db, change.id)
+    isi = change.text.split("\n---\n", 1)[1]  # the body, without the front matter
+    preview = post(client, BASE + "/pratinjau", news(isi=isi, path=change.path, change_id=str(change.id)))
+    src = re.search(r'<img[^>]*src="([^"]+)"', preview.get_data(as_text=True)).group(1)
+    assert src.startswith(f"{BASE}/aset/{change.id}/")
+    image = client.get(src)
+    (stored,) = sc.file_data(db, change.id).values()
+    assert image.status_code == 200 and image.mimetype == "image/jpeg" and image.data == stored
+    assert client.get(f"{BASE}/aset/{change.id}/assets/gambar/tidak-ada.jpg").status_code == 404
+
+
+def test_the_author_cancels_a_draft_and_a_reviewer_returns_one_with_a_note(client, ids, db):
+    login(client, "web1")
+    post(client, BASE + "/simpan", news())
+    draft = sc.list_changes(db, open_only=True)[0]
+    page = f"{BASE}/perubahan/{draft.id}"
+    done = client.get(post(client, f"{page}/langkah/batalkan", {}, page=page).headers["Location"])
+    assert "Langkah \u201cBatalkan perubahan\u201d dicatat." in done.get_data(as_text=True)
+    assert sc.get(db, draft.id).state == "dibatalkan"
+    assert sc.list_changes(db, open_only=True) == []
+
+    post(client, BASE + "/simpan", news(judul="Pelayanan keliling Januari"))
+    (change,) = sc.list_changes(db, open_only=True)
+    page = f"{BASE}/perubahan/{change.id}"
+    post(client, f"{page}/langkah/ajukan", {}, page=page)
+    login(client, "web2")
+    refused = client.get(post(client, f"{page}/langkah/kembalikan", {"catatan": " "}, page=page).headers["Location"])
+    assert sc.get(db, change.id).state == "diajukan"
+    assert "Tulis catatan: apa yang perlu diperbaiki." in refused.get_data(as_text=True)
+    post(client, f"{page}/langkah/kembalikan", {"catatan": "Tanggal acara belum ditulis."}, page=page)
+    assert sc.get(db, change.id).state == "dikembalikan"
+    assert "Tanggal acara belum ditulis." in client.get(page).get_data(as_text=True)
+
+
+def test_portal_pages_wear_the_colour_the_site_sets(client, repo):
+    css = repo.path / "content" / "assets" / "stylesheets" / "situs.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n:root { --md-primary-fg-color: #0b5d3b; }\n", encoding="utf-8")
+    page = client.get("/pengaduan/").get_data(as_text=True)
+    assert 'href="/pengaduan/situs-warna.css"' in page
+    colours = client.get("/pengaduan/situs-warna.css")
+    assert colours.mimetype == "text/css" and "--brand:#0b5d3b" in colours.get_data(as_text=True)
 
 
 def test_schedule_and_office_forms_keep_the_files_comments(client, ids, db, repo):

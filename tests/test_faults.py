@@ -36,7 +36,7 @@ import pytest
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
-from conftest import VALID, LiveServer
+from conftest import VALID, LiveServer, form_token
 from portal import db as database
 from portal.domain import handling, users
 
@@ -48,7 +48,6 @@ HAPPY_PATH = {  # state -> (step, role)
     "nota_dinas": ("disposisi", "kadis"), "disposisi": ("ajukan_konsep", "pejabat"),
     "konsep": ("setujui", "kadis"), "disetujui": ("kirim", "operator"),
 }
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def small_pdf(marker: str) -> bytes:
@@ -90,10 +89,9 @@ class Browser:
 
     def token(self, path):
         status, _, html = self.request("GET", path)
-        match = CSRF.search(html)
-        if status != 200 or not match:
+        if status != 200 or 'name="csrf_token"' not in html:
             raise Down(f"no form at {path} ({status})")
-        return match.group(1)
+        return form_token(html)
 
     def post_form(self, path, fields, files=()):
         boundary = uuid.uuid4().hex

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from conftest import login
+from conftest import login, token
 from test_case_web import act, form_for
 from conftest import VALID
 
@@ -30,9 +30,7 @@ def rating_link(db):
 
 
 def post_rating(client, link, **fields):
-    page = client.get(link).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    return client.post(link, data={"csrf_token": token, **fields})
+    return client.post(link, data={"csrf_token": token(client, link), **fields})
 
 
 def test_rating_from_the_reply_email(client, db, answered):

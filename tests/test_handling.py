@@ -10,8 +10,7 @@ import pytest
 from portal.db import connect, prepare
 from portal.domain import catalog as catalog_module, complaints, handling, workflow
 from portal.domain.calendar import Calendar
-from portal.domain.users import create_user
-from conftest import ROOT, VALID
+from conftest import ROOT, VALID, actors
 
 CATALOG = catalog_module.load(ROOT / "content")
 NOW = datetime(2026, 11, 2, 9, 0)
@@ -26,12 +25,9 @@ def db(tmp_path):
 
 @pytest.fixture
 def people(db):
-    ids = {}
-    for name, roles in (("ops", ["operator"]), ("kabid", ["kabid"]), ("kadis", ["kadis"]),
-                        ("pejabat", ["pejabat"]), ("pejabat2", ["pejabat"])):
-        ids[name] = handling.Actor(create_user(db, name, "kata-sandi-panjang", display_name=name.title(),
-                                               roles=roles, now=NOW), frozenset(roles))
-    return ids
+    accounts = {"ops": ["operator"], "kabid": ["kabid"], "kadis": ["kadis"], "pejabat": ["pejabat"],
+                "pejabat2": ["pejabat"]}
+    return actors(db, accounts, now=NOW, display=str.title, jabatan=dict.fromkeys(accounts))
 
 
 def file(db, tmp_path, **extra):

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 import conftest
-from conftest import VALID, token
+from conftest import VALID, form_token, token
 from portal import create_app
 from portal.db import connect
 from portal.domain import accounts, passwords, signin, users
@@ -131,7 +131,7 @@ class AddressClient:
 
     def login(self, username, password):
         page = self.request("GET", LOGIN)[2]
-        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        csrf = form_token(page)
         return self.request("POST", LOGIN, {"username": username, "password": password, "csrf_token": csrf})
 
 
@@ -193,17 +193,9 @@ def test_the_wait_doubles_after_five_failures_up_to_a_cap(db):
     assert signin.login_wait(db, "sari.dewi", "10.0.0.1", moment) == 0
 
 
-@pytest.fixture
-def strict_app(tmp_path, smtp):
-    app = create_app(conftest.portal_config(tmp_path / "data", smtp.port) | {"RATELIMIT_LOGIN": "3 per 15 minutes"})
-    database = connect(app.config["DATABASE"])
-    yield app, database
-    database.close()
-
-
-def test_the_per_address_limit_counts_failures_only(strict_app):
+def test_the_per_address_limit_counts_failures_only(strict_login_app):
     """Colleagues behind one office address sign in all morning; a failing address is stopped."""
-    app, db = strict_app
+    app, db = strict_login_app
     make_user(db)
     office = {"REMOTE_ADDR": "10.1.1.1"}
     for _ in range(5):

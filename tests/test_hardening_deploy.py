@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import VALID, photo_bytes
-from conftest import portal_config
+from conftest import portal_config, token
 from portal import create_app
 from portal.domain import backup
 
@@ -39,9 +39,7 @@ def shell_umask():
 
 def file_complaint(app) -> None:
     client = app.test_client()
-    html = client.get("/pengaduan/").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    response = client.post("/pengaduan/", data={**VALID, "csrf_token": token,
+    response = client.post("/pengaduan/", data={**VALID, "csrf_token": token(client, "/pengaduan/"),
                                                 "files": [(io.BytesIO(photo_bytes()), "foto.jpg")]},
                            content_type="multipart/form-data")
     assert response.status_code == 303

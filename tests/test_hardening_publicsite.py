@@ -11,9 +11,7 @@ rendering is run over them, and Chromium loads every page and clicks everything 
 
 from __future__ import annotations
 
-import gzip
 import importlib.util
-import io
 import json
 import re
 import unicodedata
@@ -23,7 +21,6 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import lxml.html
-import pypdf
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -301,18 +298,8 @@ def test_no_personal_data_in_any_disguise(site, published):
     # A number counts as shown whatever stands between its digits: spaces, dots, tags, invisibles.
     patterns = [re.compile(r"[^\w]{0,8}".join(d)) for d in digits]
     leaks = []
-    for path in site.rglob("*"):
-        if not path.is_file():
-            continue
-        data = path.read_bytes()
-        if path.suffix == ".gz":
-            data = gzip.decompress(data)
-        if path.suffix == ".pdf":
-            text = "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages)
-        else:
-            text = data.decode("utf-8", errors="ignore")
+    for where, text in site_helpers.site_texts(site):
         text = normalised(text).lower()
-        where = str(path.relative_to(site))
         leaks += [(where, p.pattern) for p in patterns if p.search(text)]
         leaks += [(where, w) for w in words if w.lower() in text]
     assert leaks == []

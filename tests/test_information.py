@@ -1,12 +1,11 @@
 """The office asks for more information; the citizen adds it from the tracking page."""
 
 import io
-import re
 from datetime import datetime, timedelta
 
 import pytest
 
-from conftest import VALID, photo_bytes
+from conftest import VALID, form_token, photo_bytes
 from portal.domain import complaints, handling, users, workflow
 
 
@@ -42,7 +41,7 @@ def test_request_and_answer_information(client, csrf, db, filed):
     assert "Mohon lampirkan foto KK Anda." in page
     assert "dihentikan sementara" in page
 
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = form_token(page)
     response = client.post("/pengaduan/lacak/informasi", content_type="multipart/form-data", data={
         "csrf_token": token, "code": code, "body": "Foto KK terlampir.",
         "files": [(io.BytesIO(photo_bytes("PNG")), "kk.png")]}, follow_redirects=True)
@@ -59,7 +58,7 @@ def test_information_is_refused_when_not_asked(client, csrf, db, filed):
     _, code = filed
     page = track_page(client, csrf, code).get_data(as_text=True)
     assert "Tambahkan informasi" not in page
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = form_token(page)
     before = db["events"].count
     response = client.post("/pengaduan/lacak/informasi", data={"csrf_token": token, "code": code,
                                                                "body": "Informasi tanpa diminta."})

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 import conftest
-from conftest import JABATAN, login, make_staff
+from conftest import JABATAN, form_token, login, make_staff
 from portal import create_app
 from portal.domain import maklumat as domain
 from portal.domain.errors import DataError
@@ -60,7 +60,7 @@ def staff(app, *roles):
 
 def approval_form(client) -> dict:
     page = client.get("/pengaduan/staf/maklumat").get_data(as_text=True)
-    return {"csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1),
+    return {"csrf_token": form_token(page),
             "sidik": re.search(r'name="sidik" value="([0-9a-f]+)"', page).group(1)}
 
 
@@ -115,7 +115,7 @@ def test_kadis_approval_publishes_and_a_changed_text_withdraws_it(portal_app, co
     login(client, "operator")
     page = client.get("/pengaduan/staf/maklumat").get_data(as_text=True)
     assert "belum disetujui Kepala Dinas" in page and 'name="sidik"' not in page
-    t = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    t = form_token(page)
     assert client.post("/pengaduan/staf/maklumat/setujui", data={"csrf_token": t, "sidik": "x"}).status_code == 403
 
     login(client, "kadis")

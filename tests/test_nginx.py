@@ -4,7 +4,7 @@ Debian's nginx runs as the current user from a configuration rendered into a tem
 directory (`nginx -p DIR -c DIR/nginx.conf`, `daemon off`), on free loopback ports, with a
 self-signed certificate: HTTP redirects to HTTPS as in production, HTTPS serves the built
 site and proxies /pengaduan/ to the LiveServer (waitress). scripts/test installs nginx and
-openssl; without them these tests are skipped, saying why.
+openssl; without them these tests fail, saying why (skipped when TESTS_WITHOUT names nginx).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ROOT, LiveServer, free_port, photo_bytes
+from conftest import ROOT, LiveServer, form_token, free_port, photo_bytes, require
 from test_e2e import fill_form, submit
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -104,10 +104,9 @@ class Nginx:
 
 @pytest.fixture(scope="module")
 def nginx(tmp_path_factory, live_server):
-    if NGINX is None:
-        pytest.skip("nginx is not installed (scripts/test installs Debian's nginx)")
-    if OPENSSL is None:
-        pytest.skip("openssl is not installed (scripts/test installs it, for the test certificate)")
+    require("nginx", NGINX is not None, "nginx is not installed (scripts/test installs Debian's nginx)")
+    require("nginx", OPENSSL is not None,
+            "openssl is not installed (scripts/test installs it, for the test certificate)")
     server = Nginx(tmp_path_factory.mktemp("nginx"), live_server)
     server.start()
     yield server
@@ -293,7 +292,7 @@ def test_rate_limits_count_the_forwarded_client_only_when_trusted(tmp_path, smtp
                           "TRUSTED_PROXIES": trusted})
         client = app.test_client()
         html = client.get("/pengaduan/lacak").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        token = form_token(html)
         codes = []
         # nginx appends the address it sees; a client may send its own X-Forwarded-For first.
         for forwarded in ("10.0.0.1", "10.0.0.1", "10.0.0.1", "10.0.0.2", "9.9.9.9, 10.0.0.2", "10.0.0.2"):
@@ -358,25 +357,14 @@ class UnitServer(LiveServer):
             argv = shlex.split(pre)
             assert argv[:3] == ["/srv/dispendukcapil/app/.venv/bin/flask", "--app", "portal"], argv
             assert self.flask(*argv[3:]).returncode == 0, self.log_path.read_text()
-        log = open(self.log_path, "a")
-        self.process = subprocess.Popen(self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"portal server exited: {self.log_path.read_text()}")
-            try:
-                urllib.request.urlopen(self.url + "/pengaduan/", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("portal server did not start within 30 s")
+        super().start()
 
 
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory, session_smtp, built_site):
     """nginx from deploy/nginx in front of waitress as the systemd unit starts it."""
-    if NGINX is None or OPENSSL is None:
-        pytest.skip("nginx and openssl are needed (scripts/test installs them)")
+    require("nginx", NGINX is not None and OPENSSL is not None,
+            "nginx and openssl are needed (scripts/test installs them)")
     tmp = tmp_path_factory.mktemp("deployed")
     (tmp / "site").symlink_to(built_site)
     portal = UnitServer(tmp, session_smtp, PORTAL_RATELIMIT_SUBMIT="2 per hour", PORTAL_RATELIMIT_LOGIN="3 per hour")
@@ -394,7 +382,7 @@ def post_from(nginx, client: str, path: str, fields: dict, forwarded: str | None
     status, headers, body = nginx.request("GET", path, source=client)
     assert status == 200
     cookie = "; ".join(c.split(";", 1)[0] for c in headers.get_all("set-cookie"))
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', body.decode()).group(1)
+    token = form_token(body.decode())
     extra = {"X-Forwarded-For": forwarded} if forwarded else {}
     status, _, _ = nginx.request("POST", path, body=urllib.parse.urlencode({**fields, "csrf_token": token}),
                                  headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,

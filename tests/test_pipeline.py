@@ -7,17 +7,15 @@ A build from the repository leaves content/ exactly as it was."""
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import json
 import subprocess
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from portal.publish import check
-from site_helpers import ROOT, build, copy_sources
+from site_helpers import ROOT, build, copy_sources, serve_folder
 
 ENGINES = ("mkdocs", "zensical")
 DRAFT = ("layanan/draf-uji.md", "---\nstatus: draft\n---\n# Layanan Zebrakuda\n\nKata unik: zebrakuda.\n")
@@ -112,23 +110,10 @@ def test_no_page_names_another_host(sites, engine):
 
 # ------------------------------------------------------------------ Chromium
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(sites):
-    servers, urls = [], {}
-    for engine, site in sites.items():
-        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        urls[engine] = f"http://127.0.0.1:{server.server_port}"
-    yield urls
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with contextlib.ExitStack() as stack:
+        yield {engine: stack.enter_context(serve_folder(site)) for engine, site in sites.items()}
 
 
 @pytest.mark.parametrize("engine", ENGINES)

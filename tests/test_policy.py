@@ -12,7 +12,7 @@ import pytest
 from flask import url_for
 
 import conftest
-from conftest import LOGIN, PASSWORD, VALID, login, make_staff, photo_bytes, token
+from conftest import LOGIN, PASSWORD, VALID, actors, login, photo_bytes, token
 from portal.domain import accounts, handling, policy, tracking, users
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -39,8 +39,7 @@ def staff(db):
     one copied on its nota dinas (tembusan) and one with nothing to do with it (lain)."""
     accounts = {"operator": ["operator"], "kabid": ["kabid"], "kadis": ["kadis"], "pejabat": ["pejabat"],
                 "tembusan": ["pejabat"], "lain": ["pejabat"], "admin": ["admin"], "data": ["data"]}
-    ids = make_staff(db, accounts, jabatan={name: f"Jabatan {name}" for name in accounts})
-    return {name: handling.Actor(ids[name], frozenset(roles)) for name, roles in accounts.items()}
+    return actors(db, accounts, jabatan={name: f"Jabatan {name}" for name in accounts})
 
 
 def file_complaint(client, db) -> dict:

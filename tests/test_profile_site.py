@@ -7,26 +7,18 @@ HTTP server on loopback."""
 
 from __future__ import annotations
 
-import functools
 import gzip
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from site_helpers import build
+from site_helpers import build, serve_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET = 150_000  # bytes, gzip, first visit, search index excluded (the site's budget, tests/test_site.py)
 OVERVIEW = "/profil-kependudukan/2024/"
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +31,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def url(site):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(site) as base:
+        yield base
 
 
 def profile_pages(site: Path) -> list[str]:

@@ -5,15 +5,12 @@ of the built site (HTML, JSON, search index, PDF text, feeds, sitemaps) is searc
 
 from __future__ import annotations
 
-import gzip
-import io
 from datetime import datetime
 
-import pypdf
 import pytest
 
 from conftest import VALID
-from site_helpers import build, copy_sources
+from site_helpers import build, copy_sources, site_texts
 from portal.domain import catalog as catalog_module, complaints, handling, publication, tracking, users
 from portal.domain.calendar import Calendar
 
@@ -73,17 +70,8 @@ def test_no_personal_data_anywhere_in_the_built_site(tree, tmp_path):
 
     needles = [s for s in secrets if len(s) >= 5] + codes + [tracking.normalise(c) for c in codes]
     leaks = []
-    for path in site.rglob("*"):
-        if not path.is_file():
-            continue
-        data = path.read_bytes()
-        if path.suffix == ".gz":
-            data = gzip.decompress(data)
-        if path.suffix == ".pdf":
-            text = "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages)
-        else:
-            text = data.decode("utf-8", errors="ignore")
-        leaks += [(str(path.relative_to(site)), n) for n in needles if n.lower() in text.lower()]
+    for where, text in site_texts(site):
+        leaks += [(where, n) for n in needles if n.lower() in text.lower()]
     assert leaks == []
     scanned = sum(1 for p in site.rglob("*") if p.is_file())
     assert scanned > 50  # the whole site was searched, not an empty folder

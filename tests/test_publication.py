@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import VALID
+from conftest import VALID, form_token
 from portal.domain import redaction
 from conftest import login
 from test_case_web import act, form_for
@@ -43,7 +43,7 @@ def test_operator_approves_a_redacted_version_and_it_is_exported(app, client, cs
     login(client, "operator")
     page = client.get(f"/pengaduan/staf/p/{ref}/publikasi").get_data(as_text=True)
     assert "3503 1145 0890 0001" in page  # the original, beside the redacted version
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = form_token(page)
     body = re.search(r'<textarea id="body" name="body" rows="10">([^<]*)</textarea>', page).group(1)
     reply = re.search(r'<textarea id="reply" name="reply" rows="10">([^<]*)</textarea>', page).group(1)
     assert "[NIK/KK]" in body and "3503" not in body and "Siti" not in reply
@@ -82,7 +82,7 @@ def test_disguised_phone_number_put_back_is_refused(client, csrf, db, staff):
     cid, ref = answered(client, csrf, db, staff, "publik")
     login(client, "operator")
     page = client.get(f"/pengaduan/staf/p/{ref}/publikasi").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = form_token(page)
     for disguised in ("0812\u200b3456\u200b7890", "０８１２３４５６７８９０", "si\u00adti@con\u2060toh.id",
                       "Si\ufeffti Ami\u200dnah"):
         refused = client.post(f"/pengaduan/staf/p/{ref}/publikasi",
@@ -108,7 +108,7 @@ def test_withdrawing_what_is_not_published_changes_nothing(client, csrf, db, sta
     cid, ref = answered(client, csrf, db, staff, "publik")
     login(client, "operator")
     page = client.get("/pengaduan/staf/publikasi").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = form_token(page)
     response = client.post(f"/pengaduan/staf/p/{ref}/publikasi/tarik", data={"csrf_token": token})
     assert response.status_code == 303
     assert "tidak sedang dipublikasikan" in client.get(response.headers["Location"]).get_data(as_text=True)

@@ -3,7 +3,6 @@ refused while the office data holds one, and the site build fails naming each.""
 
 from __future__ import annotations
 
-import re
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -147,9 +146,7 @@ def test_production_letter_download_names_the_placeholders(tmp_path, smtp, offic
     td.nota_dinas(db, cid, people)
     ref = db.execute("SELECT ref FROM complaints WHERE id = ?", [cid]).fetchone()[0]
     client = app.test_client()
-    page = client.get("/pengaduan/staf/masuk").get_data(as_text=True)
-    t = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    client.post("/pengaduan/staf/masuk", data={"username": "kabid", "password": PASSWORD, "csrf_token": t})
+    conftest.login(client, "kabid", PASSWORD, expect=None)
     response = client.get(f"/pengaduan/staf/p/{ref}/dokumen/nota-dinas.pdf")
     text = response.get_data(as_text=True)
     assert response.status_code != 200 and "content/data/dinas.yml baris" in text and "(NIP Kepala Dinas)" in text
@@ -169,9 +166,7 @@ def test_readiness_page_lists_each_placeholder_for_admin_and_kadis_only(tmp_path
         users.create_user(db, name, PASSWORD, display_name=name, roles=[name], now=datetime.now())
     client = app.test_client()
     for name, status in (("operator", 403), ("admin", 200), ("kadis", 200)):
-        page = client.get("/pengaduan/staf/masuk").get_data(as_text=True)
-        t = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        client.post("/pengaduan/staf/masuk", data={"username": name, "password": PASSWORD, "csrf_token": t})
+        conftest.login(client, name, PASSWORD, expect=None)
         response = client.get("/pengaduan/staf/kesiapan")
         assert response.status_code == status, name
     page = response.get_data(as_text=True)

@@ -2,13 +2,12 @@
 Kepala Dinas sees it (case page, own list, dashboard, daily digest) and disposes it again to an
 official who holds the role now; while the official still holds the role the step is refused."""
 
-import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import VALID
+from conftest import VALID, token
 from portal.domain import accounts, calendar as calendar_module
 from portal.domain import complaints, handling, reminders, tracking, users, workflow
 
@@ -20,11 +19,6 @@ BUTTON = "Kirim disposisi ulang"
 
 def wib() -> datetime:
     return datetime.now(WIB).replace(microsecond=0)
-
-
-def token(client, path=LOGIN):
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
 def login(client, username):

@@ -7,28 +7,20 @@ figures, every chart followed by its table, and leave the draft out entirely."""
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
-import threading
 import urllib.error
 import urllib.request
 from datetime import datetime
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import expect
 
-from site_helpers import build, copy_sources
+from site_helpers import build, copy_sources, serve_folder
 from portal.db import prepare
 from portal.domain import reports
 from portal.publish import complaint_report
 from test_reports import CAL, CATALOG, TODAY, YEAR, build_year
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def _copy_sources(dest):
@@ -65,12 +57,8 @@ def report_sites(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def report_url(report_sites):
-    handler = functools.partial(QuietHandler, directory=str(report_sites["site"]))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(report_sites["site"]) as base:
+        yield base
 
 
 def test_an_approved_report_shows_its_figures_and_charts_with_tables(page, report_url, report_sites):

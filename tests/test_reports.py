@@ -16,13 +16,12 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import ROOT, VALID
-from conftest import PASSWORD, login, portal_config, token
+from conftest import actors, login, portal_config, token
 from portal import create_app
 from portal.db import prepare, write_transaction
 from portal.domain import (catalog as catalog_module, complaints, disclosure, feedback, handling, ikm, regions,
                            report_xlsx, reports, tracking, workflow)
 from portal.domain.calendar import Calendar
-from portal.domain.users import create_user
 
 CATALOG = catalog_module.load(ROOT / "content")
 CAL = Calendar.default()
@@ -142,13 +141,10 @@ class Runner:
 
 
 def people(db):
-    out = {}
-    for name, roles, jabatan in (("ops", ["operator"], None), ("kabid", ["kabid"], "Kabid PIAK"),
-                                 ("kadis", ["kadis"], "Kepala Dinas Kependudukan dan Pencatatan Sipil"),
-                                 ("pejabat", ["pejabat"], "Kabid Pelayanan")):
-        out[name] = handling.Actor(create_user(db, name, PASSWORD, display_name=f"Petugas {name}", roles=roles,
-                                               jabatan=jabatan, now=datetime(2024, 1, 2)), frozenset(roles))
-    return out
+    return actors(db, {"ops": ["operator"], "kabid": ["kabid"], "kadis": ["kadis"], "pejabat": ["pejabat"]},
+                  now=datetime(2024, 1, 2), jabatan={"ops": None, "kabid": "Kabid PIAK",
+                                                     "kadis": "Kepala Dinas Kependudukan dan Pencatatan Sipil",
+                                                     "pejabat": "Kabid Pelayanan"})
 
 
 def _file(db, p, upload_dir, i, received: datetime, registered: datetime, channel, category, kecamatan,

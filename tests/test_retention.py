@@ -1,14 +1,13 @@
 """Retention erases personal data and keeps the aggregates; a data subject gets everything."""
 
 import json
-import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from conftest import VALID, photo_bytes
 from portal.domain import retention
 from portal.publish import complaints_list
-from conftest import login
+from conftest import login, token
 from test_publication import answered
 
 
@@ -44,18 +43,18 @@ def test_retention_erases_personal_data_and_keeps_the_aggregates(app, client, cs
 def test_subject_access_export_by_email(app, client, csrf, db, staff):
     cid, ref = answered(client, csrf, db, staff, "publik")
     login(client, "operator")
-    page = client.get("/pengaduan/staf/data-pribadi").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = client.post("/pengaduan/staf/data-pribadi", data={"csrf_token": token, "email": VALID["email"].upper()})
+    csrf_token = token(client, "/pengaduan/staf/data-pribadi")
+    response = client.post("/pengaduan/staf/data-pribadi",
+                           data={"csrf_token": csrf_token, "email": VALID["email"].upper()})
     assert response.mimetype == "application/json"
     (item,) = json.loads(response.get_data(as_text=True))["data"]
     assert item["pengaduan"]["nik"] == VALID["nik"] and item["email_terkirim"]
     assert [e["kind"] for e in item["riwayat"]][0] == "diterima"
     assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'ekspor_data_pribadi'").fetchone()[0] == 1
-    none = client.post("/pengaduan/staf/data-pribadi", data={"csrf_token": token, "phone": "0800000000"})
+    none = client.post("/pengaduan/staf/data-pribadi", data={"csrf_token": csrf_token, "phone": "0800000000"})
     assert none.status_code == 404
     login(client, "kadis")
-    assert client.post("/pengaduan/staf/data-pribadi", data={"csrf_token": token, "email": VALID["email"]}
+    assert client.post("/pengaduan/staf/data-pribadi", data={"csrf_token": csrf_token, "email": VALID["email"]}
                        ).status_code == 403
 
 

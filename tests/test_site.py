@@ -6,11 +6,8 @@ server on loopback."""
 
 from __future__ import annotations
 
-import functools
 import gzip
 import re
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -19,6 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from portal.publish import check
+from site_helpers import serve_folder
 
 BUDGET = 150_000  # bytes, gzip, first visit, search index excluded
 SECTIONS = [  # (menu title, path it leads to)
@@ -29,20 +27,10 @@ SECTIONS = [  # (menu title, path it leads to)
 ]
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(built_site):
-    handler = functools.partial(QuietHandler, directory=str(built_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(built_site) as base:
+        yield base
 
 
 def sop_page(site: Path) -> str:

@@ -7,10 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import conftest
 from conftest import LOGIN, PASSWORD, VALID, login, table_counts, token, upload_files
-from portal import create_app
-from portal.db import connect
 from portal.domain import signin, users
 
 INDEX = "/pengaduan/staf/"
@@ -156,14 +153,6 @@ def test_password_change_signs_out_other_sessions(app, db):
     assert laptop.get(INDEX).status_code == 200  # the session that changed it stays signed in
     assert goes_to_login(phone.get(INDEX))
     assert goes_to_login(phone.get(ENTRY))
-
-
-@pytest.fixture
-def strict_login_app(tmp_path, smtp):
-    app = create_app(conftest.portal_config(tmp_path / "data", smtp.port) | {"RATELIMIT_LOGIN": "3 per 15 minutes"})
-    database = connect(app.config["DATABASE"])
-    yield app, database
-    database.close()
 
 
 def test_fourth_failed_login_is_rate_limited(strict_login_app):

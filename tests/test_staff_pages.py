@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timedelta
 
 from conftest import VALID
-from conftest import login
+from conftest import login, token
 from test_case_web import act, form_for
 
 
@@ -68,10 +68,8 @@ def test_audit_export_lists_steps_and_views(client, csrf, db, staff):
 
 def test_reply_to_a_complaint_without_email_records_the_delivery(client, db, staff):
     login(client, "operator")
-    page = client.get("/pengaduan/staf/catat").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     client.post("/pengaduan/staf/catat", data={
-        "csrf_token": token, "channel": "whatsapp", "received_at": "2026-11-02T09:00", "visibility": "rahasia",
+        "csrf_token": token(client, "/pengaduan/staf/catat"), "channel": "whatsapp", "received_at": "2026-11-02T09:00", "visibility": "rahasia",
         "name": "Pak Darmo", "phone": "081234567890", "category": "kk", "kecamatan": VALID["kecamatan"],
         "desa": VALID["desa"], "body": "KK belum diperbarui setelah pindah."})
     cid, ref = db.execute("SELECT id, ref FROM complaints").fetchone()

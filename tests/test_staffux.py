@@ -15,7 +15,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from conftest import ROOT
+from conftest import ROOT, sign_in
 from portal.db import connect
 from portal.domain import catalog as catalog_module
 from portal.domain import complaints, deadlines, feedback, handling, outbox, policy, users, workflow
@@ -133,11 +133,7 @@ def staff(browser, live_server):
         context = browser.new_context(viewport=SCREEN, locale="id-ID", java_script_enabled=javascript)
         contexts.append(context)
         page = context.new_page()
-        page.goto(live_server.url + "/pengaduan/staf/masuk")
-        page.get_by_label("Nama pengguna").fill(username)
-        page.get_by_label("Kata sandi").fill(PASSWORD)
-        page.get_by_role("button", name="Masuk").click()
-        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        sign_in(page, live_server.url, username, PASSWORD)
         return page
     yield login
     for context in contexts:
