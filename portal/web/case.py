@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import date, datetime
 from pathlib import Path
 
@@ -16,8 +15,8 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user
 
-from ..domain import (audit, deadlines, documents, handling, inbox, messages, policy, record, regions, rendering,
-                      tracking, users, workflow)
+from ..domain import (audit, case_history, deadlines, documents, handling, messages, policy, record, regions,
+                      rendering, tracking, users, workflow)
 from ..domain import nik as nik_rules
 from . import calendar, catalog, get_db, now, params
 from .auth import requires
@@ -50,33 +49,6 @@ def _refuse_identity(complaint: dict):
     return None
 
 
-def _history_sentence(event: dict, person: dict) -> str:
-    """One event as the office says it: "Operator Pengaduan Budi menelaah pengaduan: layak
-    ditindaklanjuti." Labels from workflow.HISTORY; the time is shown beside it by the page."""
-    role = event["actor_role"]
-    who = " ".join(part for part in (inbox.staff_title(role, person.get("jabatan")), person.get("display_name"))
-                   if part) or workflow.ACTOR_LABELS[workflow.SYSTEM]
-    kind = event["kind"]
-    if kind == workflow.REGISTERED:
-        what = workflow.HISTORY[kind if role != workflow.CITIZEN else f"{kind}:{workflow.CITIZEN}"]
-        # The registration's note is the channel it came through.
-        return f"{who} {what}" + (f" melalui {event['note']}." if event["note"] else ".")
-    what = workflow.HISTORY.get(kind) or (workflow.STEPS[kind].label.lower() if kind in workflow.STEPS else kind)
-    return f"{who} {what}."
-
-
-def _access_lines(db, complaint_id: int) -> list[dict]:
-    """The access log grouped by person and day, in words (policy.AUDIT_LABELS)."""
-    out = []
-    for entry in audit.grouped_for_complaint(db, complaint_id):
-        title = inbox.title_at(db, entry["actor_id"], entry["jabatan"], entry["first"])
-        who = " ".join(part for part in (title, entry["who"]) if part)
-        done = ", ".join(f"{policy.AUDIT_LABELS.get(action, action.replace('_', ' '))} {count} kali"
-                         for action, count in entry["actions"])
-        out.append({**entry, "text": f"{who} {done}"})
-    return out
-
-
 def case_context(complaint: dict) -> dict:
     db = get_db()
     cid = complaint["id"]
@@ -84,17 +56,7 @@ def case_context(complaint: dict) -> dict:
     # Without the right to the personal data, every text on the page is masked the same way.
     text = (lambda value: value) if identity else (lambda value: policy.mask_text(value, complaint))
     file = record.load(db, cid)
-    events = file.events
-    names = record.staff_names(db)
-    for e in events:
-        e["who"] = (names.get(e["actor_id"], {}).get("display_name")
-                    or workflow.ACTOR_LABELS.get(e["actor_role"], ""))
-        e["data"] = json.loads(e["data"]) if e["data"] else {}
-        e["label"] = workflow.STEPS[e["kind"]].label if e["kind"] in workflow.STEPS else "Pengaduan diterima"
-        e["at_dt"] = datetime.fromisoformat(e["at"])
-        e["note"], e["body"] = text(e["note"]), text(e["body"])
-        e["sentence"] = _history_sentence(e, names.get(e["actor_id"], {}))
-        e["registration"] = e["kind"] == workflow.REGISTERED
+    events = case_history.events(db, file.events, text)
     nota = [file.nota_dinas] if file.nota_dinas else []
     tembusan = file.tembusan
     disposisi = file.disposisi
@@ -148,7 +110,7 @@ def case_context(complaint: dict) -> dict:
         if approved and identity and complaint["channel"] in messages.WHATSAPP_CHANNELS and complaint["phone"]
         else None,
         sent_now=now().strftime(params.LOCAL_MOMENT),
-        audit_rows=audit.for_complaint(db, cid), access_lines=_access_lines(db, cid), roles=users.ROLES,
+        audit_rows=audit.for_complaint(db, cid), access_lines=case_history.access_lines(db, cid), roles=users.ROLES,
         received_at=datetime.fromisoformat(complaint["received_at"]),
         rating=rating,
     )
