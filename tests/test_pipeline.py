@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,30 @@ def test_a_hand_written_page_where_a_generator_writes_stops_the_build(tmp_path):
     assert "content/data/standar-pelayanan/kk.yml" in result.stderr  # where to write instead
     assert [p.name for p in out.iterdir()] == ["index.html"]
     assert (out / "index.html").read_text() == "situs lama"
+
+
+GENERATE_TWICE = """
+import hashlib, sys
+from portal.publish import generate
+files = generate(sys.argv[1])
+print(hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest(), "weasyprint" in sys.modules)
+"""
+
+
+def test_generators_with_every_pdf_cached_do_not_load_the_pdf_renderer(tmp_path):
+    # Loading WeasyPrint (Pango) costs about half a second per build; when no print PDF's inputs
+    # changed, a build (the editor's preview and publish jobs among them) must not pay it.
+    project = copy_sources(tmp_path / "project")
+
+    def run():
+        result = subprocess.run([sys.executable, "-c", GENERATE_TWICE, str(project / "content")],
+                                cwd=ROOT, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        digest, loaded = result.stdout.split()
+        return digest, loaded == "True"
+
+    first, loaded_first = run()
+    second, loaded_second = run()
+    assert loaded_first  # the first build renders the PDFs
+    assert second == first
+    assert not loaded_second

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import datetime
-import hashlib
 import html
 import json
 import re
@@ -355,16 +354,12 @@ def render_html(doc: dict, page_md: str, svgs: dict[str, str]) -> str:
 
 
 def render_pdf(html_text: str) -> bytes:
-    import weasyprint  # loaded late: Pango costs time when nothing is printed
-
-    return weasyprint.HTML(string=html_text).write_pdf()
+    return pdfcache.render(html_text)
 
 
 def _pdf(content_dir: Path, tahun: int, html_text: str) -> bytes:
-    import weasyprint
-
-    key = hashlib.sha256("\0".join((LAYOUT_VERSION, weasyprint.__version__, html_text)).encode()).hexdigest()[:20]
-    return pdfcache.cached(content_dir / CACHE_DIR, str(tahun), key, lambda: render_pdf(html_text))
+    return pdfcache.cached(content_dir / CACHE_DIR, str(tahun), pdfcache.key(LAYOUT_VERSION, html_text),
+                           lambda: render_pdf(html_text))
 
 
 # --------------------------------------------------------------------------- the index

@@ -18,7 +18,6 @@ Reads files alone; never the portal's database.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
 from pathlib import Path
@@ -161,21 +160,13 @@ keliling ada di situs: {e(url)}</p></footer>
 
 
 def render_pdf(item: domain.Maklumat, url: str) -> bytes:
-    import weasyprint  # imported late: loading Pango costs time when there is nothing to print
-
-    for size in PDF_FONT_SIZES:
-        document = weasyprint.HTML(string=render_html(item, url, size)).render()
-        if len(document.pages) == 1:
-            return document.write_pdf()
+    pdf = pdfcache.render_one_page(render_html(item, url, size) for size in PDF_FONT_SIZES)
+    if pdf:
+        return pdf
     raise DataError(item.path, "kolom teks", "Maklumat terlalu panjang untuk satu halaman A4; persingkat teksnya")
 
 
 def _pdf(content_dir: Path, item: domain.Maklumat, url: str) -> bytes:
-    import weasyprint
-
-    h = hashlib.sha256()
-    for part in (LAYOUT_VERSION, weasyprint.__version__, segno.__version__, render_html(item, url)):
-        h.update(part.encode())
-        h.update(b"\0")
-    return pdfcache.cached(content_dir / CACHE_DIR, "maklumat", h.hexdigest()[:20], lambda: render_pdf(item, url))
+    return pdfcache.cached(content_dir / CACHE_DIR, "maklumat", pdfcache.key(LAYOUT_VERSION, render_html(item, url)),
+                           lambda: render_pdf(item, url))
 

@@ -26,7 +26,6 @@ strings, and tolerates MkDocs' custom tags) are shared with portal.publish.sessi
 
 from __future__ import annotations
 
-import hashlib
 import html
 import os
 import re
@@ -347,27 +346,13 @@ def render_html(material: Material, url: str) -> str:
 
 
 def render_pdf(material: Material, url: str) -> bytes:
-    import weasyprint  # imported late: loading Pango costs time when there is nothing to print
-
-    document = weasyprint.HTML(string=render_html(material, url),
-                               base_url=str(material.path.parent))
-    return document.write_pdf()
-
-
-def _cache_key(material: Material, url: str) -> str:
-    import weasyprint
-
-    h = hashlib.sha256()
-    for part in (LAYOUT_VERSION, weasyprint.__version__, segno.__version__, markdown.__version__,
-                 url, render_html(material, url)):
-        h.update(part.encode())
-        h.update(b"\0")
-    return h.hexdigest()[:20]
+    return pdfcache.render(render_html(material, url), base_url=str(material.path.parent))
 
 
 def _pdf(content_dir: Path, material: Material, url: str) -> bytes:
     """The material's PDF from the cache, or rendered (and cached) when its inputs changed."""
-    return pdfcache.cached(content_dir / CACHE_DIR, material.slug, _cache_key(material, url),
+    return pdfcache.cached(content_dir / CACHE_DIR, material.slug,
+                           pdfcache.key(LAYOUT_VERSION, url, render_html(material, url)),
                            lambda: render_pdf(material, url))
 
 

@@ -1,10 +1,52 @@
 """Print PDFs rendered once per content: WeasyPrint takes seconds per document, and a build
-whose inputs did not change must write identical files (a live preview would loop otherwise)."""
+whose inputs did not change must write identical files (a live preview would loop otherwise).
+
+The cache key names the libraries' versions without importing them: loading WeasyPrint (Pango)
+costs about half a second, which a build whose PDFs are all cached should not pay."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+from importlib.metadata import version
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
+
+# Libraries whose version changes a PDF's bytes: the renderer, the QR codes, the Markdown.
+LIBRARIES = ("weasyprint", "segno", "markdown")
+
+
+@functools.cache
+def _versions() -> tuple[str, ...]:
+    return tuple(version(name) for name in LIBRARIES)
+
+
+def key(*parts: str) -> str:
+    "The cache key of a PDF made from `parts` (a layout version, the HTML) by the libraries installed."
+    h = hashlib.sha256()
+    for part in (*_versions(), *parts):
+        h.update(part.encode())
+        h.update(b"\0")
+    return h.hexdigest()[:20]
+
+
+def render(html_text: str, base_url: str | None = None) -> bytes:
+    "The PDF of one HTML document."
+    import weasyprint  # imported late: loading Pango costs time when there is nothing to print
+
+    return weasyprint.HTML(string=html_text, base_url=base_url).write_pdf()
+
+
+def render_one_page(versions: Iterable[str]) -> bytes | None:
+    """The PDF of the first of `versions` (the same page, smaller and smaller) that fits on one
+    page, or None when none does."""
+    import weasyprint
+
+    for html_text in versions:
+        document = weasyprint.HTML(string=html_text).render()
+        if len(document.pages) == 1:
+            return document.write_pdf()
+    return None
 
 
 def cached(cache_dir: Path, stem: str, key: str, render: Callable[[], bytes]) -> bytes:

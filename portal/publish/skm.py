@@ -13,7 +13,6 @@ Reads files alone (never the portal's database):
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
@@ -224,11 +223,7 @@ def render_poster_html(loket: domain.Loket, url: str) -> str:
 
 
 def _poster(content_dir: Path, loket: domain.Loket, url: str) -> bytes:
-    import weasyprint
-
     page = render_poster_html(loket, url)
-    key = hashlib.sha256("\0".join((LAYOUT_VERSION, weasyprint.__version__, segno.__version__, page))
-                         .encode()).hexdigest()[:20]
     stem = "poster-loket-" + re.sub(r"[^a-z0-9-]", "", loket.kode)
-    return pdfcache.cached(content_dir / CACHE_DIR, stem, key,
-                           lambda: weasyprint.HTML(string=page).write_pdf())
+    return pdfcache.cached(content_dir / CACHE_DIR, stem, pdfcache.key(LAYOUT_VERSION, page),
+                           lambda: pdfcache.render(page))

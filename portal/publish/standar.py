@@ -21,7 +21,6 @@ The data are read and checked by portal.domain.standar; this module reads files 
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 from pathlib import Path
@@ -243,23 +242,15 @@ def render_html(item: Standar, channels, url: str, size: float = PDF_FONT_SIZES[
 
 
 def render_pdf(item: Standar, channels, url: str) -> bytes:
-    import weasyprint  # imported late: loading Pango costs time when there is nothing to print
-
-    for size in PDF_FONT_SIZES:
-        document = weasyprint.HTML(string=render_html(item, channels, url, size)).render()
-        if len(document.pages) == 1:
-            return document.write_pdf()
+    pdf = pdfcache.render_one_page(render_html(item, channels, url, size) for size in PDF_FONT_SIZES)
+    if pdf:
+        return pdf
     raise DataError(item.path, "kolom penyampaian",
                     "isi keenam komponen terlalu panjang untuk satu halaman A4 papan pengumuman; "
                     "persingkat persyaratan atau langkah-langkahnya")
 
 
 def _pdf(content_dir: Path, item: Standar, channels, url: str) -> bytes:
-    import weasyprint
-
-    h = hashlib.sha256()
-    for part in (LAYOUT_VERSION, weasyprint.__version__, segno.__version__, render_html(item, channels, url)):
-        h.update(part.encode())
-        h.update(b"\0")
-    return pdfcache.cached(content_dir / CACHE_DIR, item.slug, h.hexdigest()[:20],
+    return pdfcache.cached(content_dir / CACHE_DIR, item.slug,
+                           pdfcache.key(LAYOUT_VERSION, render_html(item, channels, url)),
                            lambda: render_pdf(item, channels, url))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import re
 from pathlib import Path
@@ -95,18 +94,10 @@ def pdf_html(profile: Profile) -> str:
 
 
 def render_pdf(document_html: str) -> bytes:
-    import weasyprint  # late: loading Pango costs time when there is nothing to print
-
-    return weasyprint.HTML(string=document_html).write_pdf()
+    return pdfcache.render(document_html)
 
 
 def _pdf(content_dir: Path, profile: Profile) -> bytes:
-    import weasyprint
-
     document = pdf_html(profile)
-    h = hashlib.sha256()
-    for part in (LAYOUT_VERSION, weasyprint.__version__, markdown.__version__, document):
-        h.update(part.encode())
-        h.update(b"\0")
-    return pdfcache.cached(Path(content_dir) / CACHE_DIR, str(profile.e.tahun), h.hexdigest()[:20],
-                           lambda: render_pdf(document))
+    return pdfcache.cached(Path(content_dir) / CACHE_DIR, str(profile.e.tahun),
+                           pdfcache.key(LAYOUT_VERSION, document), lambda: render_pdf(document))
