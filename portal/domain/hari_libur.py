@@ -64,8 +64,8 @@ def warning(missing: list[int]) -> str | None:
     if not missing:
         return None
     years = ", ".join(str(y) for y in missing)
-    return (f"Daftar cuti bersama belum memuat tahun {years}, padahal ada batas waktu pengaduan atau 60 hari ke depan "
-            f"yang jatuh pada tahun itu. Sampai daftar dilengkapi, cuti bersama tahun {years} dihitung sebagai hari "
+    return (f"Daftar cuti bersama belum memuat tahun {years}, padahal ada batas waktu pengaduan atau "
+            f"{HORIZON_DAYS} hari ke depan yang jatuh pada tahun itu. Sampai daftar dilengkapi, cuti bersama tahun {years} dihitung sebagai hari "
             f"kerja, sehingga batas waktu bisa terlalu cepat. Cara melengkapinya: ambil {SKB} Tahun {missing[0]} "
             "(biasanya terbit September sampai Oktober tahun sebelumnya dan diumumkan di setkab.go.id dan "
             "menpan.go.id), lalu Administrator membuka halaman Hari Libur dan Cuti Bersama di portal dan memasukkan "
