@@ -185,8 +185,6 @@ def test_dashboard_links_the_readiness_page_for_whom_the_policy_lets_open_it(tmp
         users.create_user(db, name, PASSWORD, display_name=name, roles=[name], now=datetime.now())
     for name, shown in (("kadis", True), ("operator", False)):
         client = app.test_client()
-        page = client.get("/pengaduan/staf/masuk").get_data(as_text=True)
-        t = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        client.post("/pengaduan/staf/masuk", data={"username": name, "password": PASSWORD, "csrf_token": t})
+        conftest.login(client, name)
         dashboard = client.get("/pengaduan/staf/dasbor").get_data(as_text=True)
         assert ('href="/pengaduan/staf/kesiapan"' in dashboard) is shown, name
