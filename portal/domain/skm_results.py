@@ -54,14 +54,15 @@ KREJCIE_MORGAN = (
 
 def sampel_minimal(populasi: int) -> int:
     """The minimum sample for a population, from the table; between two rows the larger
-    population's row applies (the safe side); above the last row, 384."""
+    population's row applies (the safe side), but never more than were served; above the last
+    row, 384."""
     if populasi <= 0:
         return 0
     if populasi < KREJCIE_MORGAN[0][0]:
         return populasi  # everyone, when fewer than the table's first row were served
     sizes = [n for n, _ in KREJCIE_MORGAN]
     i = bisect.bisect_left(sizes, populasi)
-    return KREJCIE_MORGAN[min(i, len(KREJCIE_MORGAN) - 1)][1]
+    return min(populasi, KREJCIE_MORGAN[min(i, len(KREJCIE_MORGAN) - 1)][1])
 
 # --------------------------------------------------------------------------- the index
 
