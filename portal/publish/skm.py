@@ -196,7 +196,8 @@ def render_index(docs: list[dict], lokets) -> str:
         out.append('!!! warning "Data contoh"\n\n    Hasil bertanda *(data contoh)* adalah data simulasi untuk '
                    "peragaan, bukan hasil survei yang sebenarnya.\n")
     for d in docs:
-        out.append(f"- [{md(d['label'])}]({d['periode']}.md): IKM {md(_ikm_text(d['keseluruhan'], bool(d.get('contoh'))))}")
+        ikm_text = _ikm_text(d["keseluruhan"], bool(d.get("contoh")))
+        out.append(f"- [{md(d['label'])}]({d['periode']}.md): IKM {md(ikm_text)}")
     out.append("")
     if lokets:
         out.append("## Poster survei untuk loket\n")
