@@ -584,3 +584,12 @@ def m009_citizens(db):
     db.execute("UPDATE letter_numbers SET legacy_duplicate = 1 WHERE rowid NOT IN "
                "(SELECT min(rowid) FROM letter_numbers GROUP BY nomor)")
     db.execute("CREATE UNIQUE INDEX letter_numbers_nomor ON letter_numbers(nomor) WHERE legacy_duplicate = 0")
+
+
+@migrations()
+def m010_rskm(db):
+    # Simulated SKM results (data contoh, portal.domain.skm_demo) carry contoh = 1 so that every page
+    # and export built from them says so, the readiness check lists them, and they can be removed
+    # without touching real responses.
+    for table in ("skm_responses", "skm_populasi", "skm_tindak_lanjut"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN contoh INTEGER NOT NULL DEFAULT 0")

@@ -74,6 +74,10 @@ def line_of(path: Path, startswith: str) -> int:
 def test_the_office_file_is_valid_and_cites_the_law():
     item = domain.load(ROOT / "content")
     assert "79A" in item.bebas_biaya and "95B" in item.sanksi
+    # UU 24/2013 as the regulation words it: no charge (Pasal 79A); the sanction (Pasal 95B).
+    assert "dokumen kependudukan tidak dipungut biaya" in item.bebas_biaya
+    assert ("pidana penjara paling lama 6 (enam) tahun dan/atau denda paling banyak Rp75.000.000,00 (tujuh puluh "
+            "lima juta rupiah)") in item.sanksi
     assert item.jam_layanan and item.perekaman_keliling
     assert item.penandatangan.nama == "(Nama Kepala Dinas)"  # from dinas.yml, the one place for it
 

@@ -177,3 +177,22 @@ def test_export_holds_aggregates_only(db, tmp_path):
     age = next(b for b in doc["profil"] if b["judul"] == "Umur")
     assert next(r for r in age["baris"] if r["label"] == "30\u201339 tahun")["jumlah"] == 4
     assert math.isclose(doc["keseluruhan"]["unsur"][2]["nrr"], 2.5)
+
+
+def test_minimum_sample_never_exceeds_the_people_served():
+    # 12 served falls between the table's rows 10 and 15 (sample 14): nobody can survey 14 of 12.
+    assert skm_results.sampel_minimal(12) == 12
+    assert "paling sedikit 12 responden" in skm_results.peringatan_sampel(2, 12)
+
+
+# The nine elements as PermenPANRB 14/2017 names them (the regulation's list, in its order).
+PERMENPANRB_14_2017_UNSUR = ("Persyaratan", "Sistem, Mekanisme, dan Prosedur", "Waktu Penyelesaian", "Biaya/Tarif",
+                             "Produk Spesifikasi Jenis Pelayanan", "Kompetensi Pelaksana", "Perilaku Pelaksana",
+                             "Penanganan Pengaduan, Saran dan Masukan", "Sarana dan Prasarana")
+
+
+def test_elements_carry_the_regulation_names_and_four_answers_from_worst_to_best():
+    assert tuple(u.nama for u in skm.UNSUR) == PERMENPANRB_14_2017_UNSUR
+    assert [u.nomor for u in skm.UNSUR] == list(range(1, 10))
+    assert skm.UNSUR_BY_NOMOR[4].pilihan[3] == "Gratis"  # free of charge scores best (4)
+    assert all(len(set(u.pilihan)) == 4 for u in skm.UNSUR)

@@ -199,3 +199,15 @@ def test_two_standards_with_one_urutan_name_the_later_file(tmp_path):
     second.write_text(re.sub(r"(?m)^urutan: \d+$", f"urutan: {taken}", text), encoding="utf-8")
     with pytest.raises(DataError, match=rf"{second.name}.*urutan {taken} sudah dipakai oleh {first.name}"):
         domain.load_all(content)
+
+
+@pytest.mark.parametrize("slug", sorted(SERVICES))
+def test_cost_says_free_by_pasal_79a_with_the_sanction_of_pasal_95b(generated, slug):
+    # UU 24/2013: Pasal 79A (no charge for population documents), Pasal 95B (up to 6 years'
+    # imprisonment and/or Rp75,000,000 for officials who levy one).
+    page = generated[f"layanan/{slug}.md"]
+    html = markdown.markdown(page.split("---\n", 2)[2], extensions=["md_in_html", "admonition", "attr_list"])
+    cost = " ".join(html.split("<h2>Biaya</h2>", 1)[1].split("<h2>", 1)[0].split())
+    assert "Gratis" in cost
+    assert "tidak dipungut biaya (Undang-Undang Nomor 24 Tahun 2013, Pasal 79A)" in cost
+    assert "penjara paling lama 6 tahun dan/atau denda paling banyak Rp75.000.000 (Pasal 95B)" in cost

@@ -27,9 +27,9 @@ def calendar():
 
 
 def init_app(app) -> None:
-    from . import jobs, ops, population, reports, setup, site
+    from . import jobs, ops, population, reports, setup, site, skm
     from .mail import mail
     mail.init_app(app)
     for command in (*setup.COMMANDS, *jobs.COMMANDS, population.data_group, reports.report_group, *ops.COMMANDS,
-                    *site.COMMANDS):
+                    *site.COMMANDS, *skm.COMMANDS):
         app.cli.add_command(command)

@@ -2,9 +2,10 @@
 
 The starter content carries placeholders where the office must put real facts: "(diisi tim web)",
 "(Nama Kepala Dinas)", "(nomor telepon kantor)", sample outreach sessions marked "(contoh)", demo
-population files flagged `contoh: true`. PLACEHOLDERS below is the one definition of what counts
-as one; the staff readiness page, the production checks on letters and on the Maklumat, and the
-site build (portal.publish.readiness) all ask `check_placeholders`.
+population files flagged `contoh: true`, demo SKM results exported with `"contoh": true`.
+PLACEHOLDERS below is the one definition of what counts as one; the staff readiness page, the
+production checks on letters and on the Maklumat, and the site build (portal.publish.readiness) all
+ask `check_placeholders`.
 
 Plain Python, no Flask.
 """
@@ -27,13 +28,14 @@ PLACEHOLDERS: tuple[tuple[str, re.Pattern], ...] = (
                                  r"|\bdiisi\s+(?:tim\s+web|kantor)\b", re.IGNORECASE)),
     ("isian dalam kurung", re.compile(r"\((?:nama|nip|nomor|alamat|pangkat|jam layanan)\b[^()\n]*\)",
                                       re.IGNORECASE)),
-    ("data contoh", re.compile(r"\([^()\n]*\bcontoh\b[^()\n]*\)|^\s*contoh:\s*true\b|\b(?:data|angka|edisi) contoh\b",
+    ("data contoh", re.compile(r"\([^()\n]*\bcontoh\b[^()\n]*\)|^\s*\"?contoh\"?:\s*true\b|\b(?:data|angka|edisi) contoh\b",
                                re.IGNORECASE)),
 )
 # Which files are looked at, relative to content/: the pages and the data files. Population CSV files
 # hold figures only; scanning them is cheap and keeps the rule simple.
 PAGE_GLOB = "**/*.md"
-DATA_GLOBS = ("data/**/*.yml", "data/**/*.yaml", "data/**/*.csv")
+DATA_GLOBS = ("data/**/*.yml", "data/**/*.yaml", "data/**/*.csv",
+              "data/skm/*.json")  # the portal's SKM results export: "contoh": true marks simulated ones
 # The office data that letters are made from (letterhead, signing official). A letter refuses to be
 # produced in production only while these hold a placeholder: a gap on a web page must not hold back a
 # reply that the law says is due.

@@ -23,7 +23,7 @@ from pathlib import Path
 from ..db import write_transaction
 from . import audit, datafile, disclosure, formatting, ikm, policy
 from .skm import (DATA_SUBDIR, JENIS_KELAMIN, PEKERJAAN, PENDIDIKAN, UMUR_KELOMPOK, UNSUR, UNSUR_BY_NOMOR, Periode,
-                  SkmError, periode)
+                  SkmError, periode, periode_of)
 
 # The follow-up plans' status in the exported SKM results: the Kepala Dinas's approval of these
 # plans, not a complaint's state, a konsep's review or the annual report's approval.
@@ -54,14 +54,15 @@ KREJCIE_MORGAN = (
 
 def sampel_minimal(populasi: int) -> int:
     """The minimum sample for a population, from the table; between two rows the larger
-    population's row applies (the safe side); above the last row, 384."""
+    population's row applies (the safe side), but never more than were served; above the last
+    row, 384."""
     if populasi <= 0:
         return 0
     if populasi < KREJCIE_MORGAN[0][0]:
         return populasi  # everyone, when fewer than the table's first row were served
     sizes = [n for n, _ in KREJCIE_MORGAN]
     i = bisect.bisect_left(sizes, populasi)
-    return KREJCIE_MORGAN[min(i, len(KREJCIE_MORGAN) - 1)][1]
+    return min(populasi, KREJCIE_MORGAN[min(i, len(KREJCIE_MORGAN) - 1)][1])
 
 # --------------------------------------------------------------------------- the index
 
@@ -90,6 +91,12 @@ def _responses(db, p: Periode, layanan: str | None = None) -> list[dict]:
         sql += " AND layanan = ?"
         args.append(layanan)
     return list(db.query(sql + " ORDER BY id", args))
+
+
+def periode_terisi(db) -> list[Periode]:
+    "The semesters that hold responses, newest first (the staff page links to them)."
+    months = [row[0] for row in db.execute("SELECT DISTINCT substr(tanggal, 1, 7) FROM skm_responses")]
+    return sorted({periode_of(date.fromisoformat(m + "-01")) for m in months}, key=lambda p: p.start, reverse=True)
 
 
 def populasi(db, kode_periode: str) -> dict[str, int]:
@@ -180,6 +187,14 @@ def penilaian_pengaduan(db, p: Periode, min_count: int) -> dict:
     return {"responden": n, "responden_tampil": formatting.angka(n), "unsur": unsur, "disembunyikan": False}
 
 
+def contoh(db, p: Periode, rows: list[dict]) -> bool:
+    """Whether a period's figures include simulated data (skm_demo, contoh = 1): then every page and
+    export of them says "data contoh"."""
+    return any(r["contoh"] for r in rows) or any(
+        db.execute(f"SELECT 1 FROM {table} WHERE periode = ? AND contoh = 1 LIMIT 1", [p.kode]).fetchone()
+        for table in ("skm_populasi", "skm_tindak_lanjut"))
+
+
 def compute(db, kode_periode: str, *, services: dict[str, str], today: date,
             min_count: int = disclosure.DEFAULT_MIN_COUNT) -> dict:
     """A period's figures: per service, the whole unit, the respondents' profile, the reply ratings."""
@@ -197,6 +212,7 @@ def compute(db, kode_periode: str, *, services: dict[str, str], today: date,
     return {
         "periode": p.kode, "label": p.label, "mulai": p.start.isoformat(), "akhir": p.end.isoformat(),
         "per_tanggal": min(p.end, today).isoformat(), "lengkap": today > p.end, "ambang": min_count,
+        "contoh": contoh(db, p, rows),
         "layanan": per_layanan,
         "keseluruhan": _result(rows, total_pop, min_count),
         "profil": _profil(rows, min_count) if len(rows) >= min_count else [],

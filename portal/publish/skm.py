@@ -88,13 +88,17 @@ def _n(value) -> str:
     return "-" if value is None else angka(value, 0 if float(value).is_integer() else 2)
 
 
-def _ikm_text(r: dict) -> str:
+CONTOH = " (data contoh)"
+
+
+def _ikm_text(r: dict, contoh: bool = False) -> str:
     if r.get("disembunyikan"):
         return f"tidak ditampilkan ({r['responden_tampil']} responden)"
     i = r["ikm"]
     if i["ikm"] is None:
         return "belum ada responden"
-    return f"{angka(i['ikm'], 2)} (nilai konversi {angka(i['konversi'], 2)}, mutu {i['mutu']}: {i['kinerja']})"
+    return (f"{angka(i['ikm'], 2)} (nilai konversi {angka(i['konversi'], 2)}, mutu {i['mutu']}: {i['kinerja']})"
+            + (CONTOH if contoh else ""))
 
 
 def render_results(doc: dict) -> str:
@@ -104,7 +108,11 @@ def render_results(doc: dict) -> str:
            f"Survei Kepuasan Masyarakat (SKM) Dispendukcapil Kabupaten Trenggalek menurut Peraturan Menteri PANRB "
            f"Nomor 14 Tahun 2017, untuk penerima layanan pada {md(doc['label'])}"
            + ("" if doc.get("lengkap") else f" (sementara, keadaan per {md(doc['per_tanggal'])})") + ".\n"]
-    out.append(f"**Indeks Kepuasan Masyarakat: {_ikm_text(whole)}**  \n"
+    contoh = bool(doc.get("contoh"))
+    if contoh:
+        out.append('!!! warning "Data contoh"\n\n    Halaman ini memuat **data contoh (simulasi)**, bukan hasil survei '
+                   "penerima layanan yang sebenarnya. Angka bertanda *(data contoh)* hanya untuk peragaan.\n")
+    out.append(f"**Indeks Kepuasan Masyarakat: {_ikm_text(whole, contoh)}**  \n"
                f"Jumlah responden: {whole['responden_tampil']}.\n")
     if whole.get("peringatan"):
         out.append(f'!!! warning "Jumlah responden belum cukup"\n    {md(whole["peringatan"])}\n')
@@ -114,7 +122,7 @@ def render_results(doc: dict) -> str:
     out.append("## Per layanan\n")
     out.append("| Layanan | Responden | IKM |\n|---|---|---|")
     for r in doc["layanan"]:
-        out.append(f"| {md(r['nama'])} | {r['responden_tampil']} | {md(_ikm_text(r))} |")
+        out.append(f"| {md(r['nama'])} | {r['responden_tampil']} | {md(_ikm_text(r, contoh))} |")
     out.append("")
     warned = [r for r in doc["layanan"] if r.get("peringatan") and r.get("responden")]
     for r in warned:
@@ -129,7 +137,8 @@ def render_results(doc: dict) -> str:
         out.append("## Nilai per unsur\n")
         out.append("| Unsur | Nilai rata-rata (1–4) | Konversi | Mutu |\n|---|---|---|---|")
         for u in whole["unsur"]:
-            out.append(f"| {u['nomor']}. {md(u['nama'])} | {_n(u['nrr'])} | {_n(u['konversi'])} | {u['mutu']} |")
+            out.append(f"| {u['nomor']}. {md(u['nama'])} | {_n(u['nrr'])} | {_n(u['konversi'])}"
+                       f"{CONTOH if contoh else ''} | {u['mutu']} |")
         out.append("")
     out.append("## Tindak lanjut\n")
     t = doc["tindak_lanjut"]
@@ -182,8 +191,12 @@ def render_index(docs: list[dict], lokets) -> str:
            "## Hasil\n"]
     if not docs:
         out.append("Belum ada hasil yang diumumkan.\n")
+    elif any(d.get("contoh") for d in docs):
+        out.append('!!! warning "Data contoh"\n\n    Hasil bertanda *(data contoh)* adalah data simulasi untuk '
+                   "peragaan, bukan hasil survei yang sebenarnya.\n")
     for d in docs:
-        out.append(f"- [{md(d['label'])}]({d['periode']}.md): IKM {md(_ikm_text(d['keseluruhan']))}")
+        ikm_text = _ikm_text(d["keseluruhan"], bool(d.get("contoh")))
+        out.append(f"- [{md(d['label'])}]({d['periode']}.md): IKM {md(ikm_text)}")
     out.append("")
     if lokets:
         out.append("## Poster survei untuk loket\n")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..domain import dashboard, hari_libur, maklumat, policy, readiness
+from ..domain import dashboard, hari_libur, maklumat, policy, readiness, skm_demo
 from ..domain.calendar import HolidayFileError
 from ..domain.errors import DataError
 from . import calendar, catalog, get_db, now
@@ -50,7 +50,8 @@ def index():
         maklumat_message = f"Berkas Maklumat belum benar: {exc}"
     return render_template("readiness/index.html", files=files, count=len(problems),
                            production=current_app.config["PRODUCTION"], maklumat_message=maklumat_message,
-                           holiday=holiday_warning(), is_admin=policy.allowed("hari_libur_ubah", current_user.roles))
+                           holiday=holiday_warning(), is_admin=policy.allowed("hari_libur_ubah", current_user.roles),
+                           skm_contoh=skm_demo.count(get_db()))
 
 
 @bp.route("/hari-libur", methods=["GET", "POST"])

@@ -110,7 +110,8 @@ def staff():
         "skm/staff.html", p=p, figures=figures, services=services, lokets=lokets, unsur=skm.UNSUR,
         plans=plans, approval=approval, approved=approved, plans_hash=skm_results.plans_hash(public_plans),
         missing=skm_results.missing_plans(figures, public_plans), saran=skm_results.saran(db, p.kode),
-        populasi=skm_results.populasi(db, p.kode), can_approve=policy.allowed("skm_setujui", current_user.roles))
+        populasi=skm_results.populasi(db, p.kode), terisi=skm_results.periode_terisi(db),
+        can_approve=policy.allowed("skm_setujui", current_user.roles))
 
 
 def _back(p: skm.Periode):
