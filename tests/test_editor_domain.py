@@ -3,6 +3,8 @@ writes, concurrent saves, and the publishing job (commit, build, atomic switch).
 
 from __future__ import annotations
 
+import json
+
 
 import pytest
 
@@ -248,3 +250,28 @@ def test_a_wide_photo_for_the_site_is_narrowed_upright_and_without_its_metadata(
     with Image.open(io.BytesIO(data)) as kept:
         assert (extension, kept.format, kept.size) == ("jpg", "JPEG", (site_forms.IMAGE_MAX_WIDTH, 533))
         assert not kept.getexif() and "comment" not in kept.info
+
+
+def test_publishing_a_page_keeps_what_the_portal_exported_for_the_site(env):
+    # The portal writes its exports (the public complaints, the annual report's figures, the SKM
+    # results, population periods) into content/data/ of the working tree, never into a commit;
+    # a page published by the web team must not take them off the live site.
+    db, ids, repo = env["db"], env["ids"], env["repo"]
+    exported = repo.path / "content" / "data" / "pengaduan" / "daftar.json"
+    exported.parent.mkdir(parents=True, exist_ok=True)
+    exported.write_text(json.dumps({"pengaduan": [{
+        "nomor": "2026-0001", "kategori": "KTP-el", "kecamatan": "Pogalan", "diterima": "2026-11-02",
+        "ditanggapi": "2026-11-09", "isi": "KTP-el saya belum jadi. Kata unik: kelinciair.",
+        "tanggapan": "KTP-el Anda sudah dicetak."}]}), encoding="utf-8")
+    change = sc.create(db, kind="halaman", path="content/tentang/kontak.md", title="Kontak",
+                       text=repo.read("content/tentang/kontak.md") + "\nTambahan uji.\n",
+                       base_blob=repo.blob_id("content/tentang/kontak.md"), actor_id=ids["web1"], now=now())
+    sc.take_step(db, change, "ajukan", actor_id=ids["web1"], roles=WEB, now=now())
+    sc.take_step(db, change, "tinjau", actor_id=ids["web2"], roles=WEB, now=now())
+    sc.take_step(db, change, "terbitkan", actor_id=ids["web2"], roles=WEB, now=now(), current_blob=repo.blob_id)
+    summary = _run_job(env)
+    assert "terbit" in summary, summary
+    page = env["tmp"] / "site" / "pengaduan-publik" / "2026-0001" / "index.html"
+    assert page.is_file()
+    assert "kelinciair" in page.read_text(encoding="utf-8")
+    assert "daftar.json" not in repo.git("show", "--stat", "--format=", "HEAD")  # still not committed

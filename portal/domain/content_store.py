@@ -25,6 +25,7 @@ from pathlib import Path
 
 # What a build needs from the repository (portal.publish.site reads these).
 SOURCES = ("content", "mkdocs.yml", "overrides")
+EXPORTS_DIR = "content/data/"  # where the portal's exports for the site are written, uncommitted
 SYSTEM_NAME = "Portal Situs Dispendukcapil"
 SYSTEM_EMAIL = "situs@localhost"
 
@@ -154,6 +155,13 @@ class Repo:
                 tmp.write_bytes(after)
                 os.replace(tmp, target)
             self.git("update-index", "-q", "--add", "--remove", "--", path, check=False)
+
+    def portal_exports(self) -> list[str]:
+        """Files under EXPORTS_DIR that git does not track: what the portal wrote there for the site
+        (the public complaints, the annual report's figures, the SKM results, population periods).
+        Only the portal writes into the working tree beside the commits, so these are its files."""
+        listed = self.git("ls-files", "--others", "-z", "--", EXPORTS_DIR, text=False) or b""
+        return [p for p in listed.decode().split("\0") if p and ".tmp-" not in p]
 
     def export(self, rev: str, dest: str | Path) -> Path:
         """The build sources (SOURCES) of `rev`, written into `dest`."""

@@ -35,6 +35,16 @@ def releases_dir(site_dir: str | Path, configured: str | None = None) -> Path:
     return Path(configured) if configured else Path(site_dir).parent / "site-releases"
 
 
+def _add_portal_exports(repo: Repo, src: Path) -> None:
+    """The portal's uncommitted exports, beside the commit's files, so that publishing a page
+    never takes the public complaints or the reports off the site; a committed file wins."""
+    for relative in repo.portal_exports():
+        target = src / relative
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(repo.path / relative, target)
+
+
 def switch(site_dir: str | Path, release: str | Path, releases: str | Path) -> None:
     """Make `site_dir` (a symlink) point at `release` in one rename. The first time, a folder built
     by `scripts/run` moves into the releases folder and is replaced by the symlink."""
@@ -147,6 +157,7 @@ def run_one(db, *, repo_path: str | Path, site_dir: str | Path, releases: str | 
         src = releases / f".sumber-{job.id}"
         shutil.rmtree(src, ignore_errors=True)
         repo.export(commit, src)
+        _add_portal_exports(repo, src)
         result = site.build(engine, release, root=src, cache_dir=cache_dir,
                             approvals=drafts.approved_hashes(repo.path, commit) or set())
         if not result.ok:
