@@ -11,7 +11,8 @@ reach it.
 The routes are spread over modules by concept, all on this one blueprint (endpoint names
 site_editor.*): site_editor_pages (the page editor, images, Word import, history, restoring,
 removing), site_editor_preview (the preview and the assets it shows), site_editor_workflow (a
-change and its review steps) and site_editor_forms (schedule, office details, menu).
+change and its review steps), site_editor_forms (schedule, office details, menu) and
+site_editor_standar (the Standar Pelayanan of each service).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from .auth import requires
 bp = Blueprint("site_editor", __name__, url_prefix="/pengaduan/staf/situs")
 
 KINDS = {"halaman": "Halaman", "berita": "Berita", "materi": "Materi sosialisasi", "jadwal": "Jadwal sosialisasi",
-         "kantor": "Data kantor", "menu": "Menu situs"}
+         "kantor": "Data kantor", "menu": "Menu situs", "layanan": "Standar Pelayanan"}
 
 
 @bp.after_request
@@ -111,3 +112,4 @@ def index():
 
 # The routes of the other concepts join bp when their modules are imported.
 from . import site_editor_forms, site_editor_pages, site_editor_preview, site_editor_workflow  # noqa: E402,F401
+from . import site_editor_standar  # noqa: E402,F401
