@@ -15,7 +15,7 @@ from portal import create_app
 from portal.domain import site_changes as sc, standar
 from portal.publish import deploy_job
 import conftest
-from editor_helpers import PASSWORD, content_repo, now, team
+from editor_helpers import PASSWORD, ROOT, content_repo, now, team
 
 BASE = "/pengaduan/staf/situs"
 KK = "content/data/standar-pelayanan/kk.yml"
@@ -173,6 +173,37 @@ def test_bad_input_is_shown_beside_its_field_and_changes_nothing(client, ids, db
     assert re.search(rf'<p class="error" id="{re.escape(field)}-galat">[^<]*{message}', page), page[:3000]
     assert "Ringkasan yang baru diketik." in page  # what was typed is shown again, not lost
     assert conftest.table_counts(db) == before and repo.head() == head
+
+
+def test_a_group_left_half_filled_after_a_deleted_one_is_named_beside_its_own_fields(client, ids, db):
+    login(client, "web1")
+    fields = form_of(client.get(BASE + "/layanan/kk").get_data(as_text=True), f"{BASE}/layanan/kk")
+    fields["persyaratan-judul-1"] = fields["persyaratan-butir-1"] = ""  # the second group removed
+    empty = next(k for k, v in fields.items() if k.startswith("persyaratan-judul-") and not v and k != "persyaratan-judul-1")
+    fields[empty] = "Kelompok tanpa butir"
+    response = post(client, BASE + "/layanan/kk", fields, BASE + "/layanan/kk")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    shown = re.search(r'<p class="error" id="(persyaratan-butir-\d+)-galat">', page).group(1)
+    assert re.search(rf'<textarea id="{shown}" name="{shown}"[^>]*></textarea>', page)
+    assert re.search(rf'id="{shown.replace("butir", "judul")}" name="[^"]+" value="Kelompok tanpa butir"', page)
+
+
+def test_a_comment_below_a_component_stays_when_the_component_changes():
+    from werkzeug.datastructures import MultiDict
+    from portal.domain import site_standar
+    text = (ROOT / KK).read_text(encoding="utf-8").replace(
+        "  jangka_waktu:", "  # Jangka waktu: menunggu keputusan rapat.\n  jangka_waktu:")
+    values = site_standar.form_of(text)
+    fields = MultiDict({k: values[k] for k in ("nama", "urutan", "status", "ringkasan", "tinjauan", "catatan")})
+    for kode, c in values["komponen"].items():
+        fields[kode] = c["teks"]
+        for i, g in enumerate(c["kelompok"]):
+            fields[f"{kode}-judul-{i}"], fields[f"{kode}-butir-{i}"] = g["judul"], g["butir"]
+    fields["prosedur"] += "\nPemohon menandatangani tanda terima."
+    out = site_standar.set_standar(text, fields, "kk")
+    assert "Pemohon menandatangani tanda terima." in out
+    assert comments(out) == comments(text) and "menunggu keputusan rapat" in out
 
 
 @pytest.mark.parametrize("slug, message", [

@@ -194,7 +194,7 @@ def form_from_post(form) -> dict:
     out = {k: form.get(k, "") for k in ("nama", "urutan", "status", "ringkasan", "tinjauan", "catatan")}
     out["komponen"] = {}
     for kode, _, _, _ in COMPONENTS:
-        groups = [{"judul": j, "butir": b} for j, b in _groups_posted(form, kode) if j.strip() or b.strip()]
+        groups = [{"judul": j, "butir": b} for j, b in _groups_posted(form, kode)]
         out["komponen"][kode] = {"teks": form.get(kode, ""), "kelompok": groups,
                                  "grouped": kode in GROUPED or bool(groups)}
     return out
@@ -207,9 +207,12 @@ def _lines(value: str | None) -> list[str]:
 
 
 def _groups_posted(form, kode: str) -> list[tuple[str, str]]:
+    """The groups sent, in order, without the blank ones: their positions are those of the form
+    shown again after a refusal, so that a message names the right group."""
     pattern = re.compile(rf"^{re.escape(kode)}-judul-(\d+)$")
     indexes = sorted({int(m.group(1)) for key in form.keys() if (m := pattern.match(key))})
-    return [(form.get(f"{kode}-judul-{i}", ""), form.get(f"{kode}-butir-{i}", "")) for i in indexes[:MAX_GROUPS]]
+    pairs = [(form.get(f"{kode}-judul-{i}", ""), form.get(f"{kode}-butir-{i}", "")) for i in indexes]
+    return [(j, b) for j, b in pairs if j.strip() or b.strip()][:MAX_GROUPS]
 
 
 def _component(form, kode: str, old) -> str | CommentedSeq:
@@ -217,8 +220,6 @@ def _component(form, kode: str, old) -> str | CommentedSeq:
     items: list = list(_lines(form.get(kode)))
     for n, (judul, butir) in enumerate(_groups_posted(form, kode), 1):
         judul, butir = " ".join(judul.split()), _lines(butir)
-        if not judul and not butir:
-            continue  # one of the blank groups offered
         if not judul:
             raise FieldError(f"{kode}-judul-{n - 1}", f"{label}: kelompok ke-{n} belum memiliki judul. Tulis "
                                                       "judulnya, misalnya \u201cKK hilang atau rusak\u201d.")
