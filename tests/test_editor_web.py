@@ -140,6 +140,32 @@ def test_a_50_mb_upload_is_refused_and_changes_nothing(client, ids, db):
     assert conftest.table_counts(db) == before
 
 
+def test_the_editors_upload_refusal_names_the_editors_own_limit(client, ids, db):
+    from portal.domain import site_forms
+    login(client, "web1")
+    response = post(client, BASE + "/impor-word", {"jenis": "berita", "judul": "Besar",
+                                                   "berkas": (io.BytesIO(b"0" * (50 * 1024 * 1024)), "besar.docx")},
+                    page=BASE + "/impor-word")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert f"{site_forms.DOCX_MAX_BYTES // 1048576} MB" in page and f"{site_forms.IMAGE_MAX_BYTES // 1048576} MB" in page
+    assert f"lampiran paling besar {client.application.config['MAX_FILE_MB']} MB" not in page
+
+
+def test_a_word_document_the_editor_allows_is_not_refused_by_the_complaint_limit(tmp_path, smtp, repo, ids, db):
+    """The complaint form's limit (here 1 MB a file) is not the editor's: a 6 MB document reaches
+    the editor, which reads it (here: not a Word file) instead of refusing its size."""
+    config = conftest.portal_config(tmp_path / "data", smtp.port) | {"MAX_FILE_MB": 1}
+    config |= {"CONTENT_REPO": str(repo.path), "CONTENT_DIR": str(repo.path / "content"),
+               "SITE_DIR": str(tmp_path / "site")}
+    client = create_app(config).test_client()
+    login(client, "web1")
+    response = post(client, BASE + "/impor-word", {"jenis": "berita", "judul": "Sedang",
+                                                   "berkas": (io.BytesIO(b"0" * (6 * 1024 * 1024)), "sedang.docx")},
+                    page=BASE + "/impor-word")
+    assert response.status_code == 400 and "bukan dokumen Word" in response.get_data(as_text=True)
+
+
 def test_image_needs_alt_text_and_is_re_encoded(client, ids, db):
     login(client, "web1")
     post(client, BASE + "/simpan", news())
@@ -227,6 +253,54 @@ def test_schedule_and_office_forms_keep_the_files_comments(client, ids, db, repo
     post(client, BASE + "/kantor", office, page=BASE + "/kantor")
     change = sc.open_for(db, sc.OFFICE)
     assert "Jl. Uji 1" in change.text and "# The office: letterhead" in change.text
+
+
+OFFICE_FORM = {"nama": "Dinas Kependudukan dan Pencatatan Sipil", "pemerintah": "Pemerintah Kabupaten Trenggalek",
+               "alamat": "Jl. Uji 1, Trenggalek", "telepon": "(0355) 791234", "whatsapp": "081234567890",
+               "email": "dispendukcapil@contoh.id", "jam_layanan": "Senin-Jumat 08.00-15.00", "kota": "Trenggalek",
+               "kepala_dinas_nama": "Dr. Uji", "kepala_dinas_nip": "197201161993031006",
+               "kepala_dinas_pangkat": "Pembina (IV/a)"}
+
+
+def test_a_page_save_that_conflicts_shows_the_refused_text_as_its_own_draft(app, client, ids, db):
+    other = app.test_client()
+    login(other, "web2")
+    post(other, BASE + "/simpan", news())
+    theirs = sc.list_changes(db, open_only=True)[0]
+    post(other, BASE + "/simpan", {**news(isi="# Pelayanan keliling Desember\n\nTeks Bagus.\n"),
+                                   "change_id": theirs.id, "version": theirs.version})
+    login(client, "web1")
+    response = post(client, BASE + "/simpan", {**news(isi="# Pelayanan keliling Desember\n\nTeks Wulan.\n"),
+                                               "change_id": theirs.id, "version": theirs.version})
+    assert response.status_code == 302
+    mine = int(response.headers["Location"].rsplit("/", 1)[-1])
+    assert mine != theirs.id and "Teks Wulan" in sc.get(db, mine).text and "Teks Bagus" in sc.get(db, theirs.id).text
+    assert "TIDAK hilang" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'situs_bentrok'").fetchone()[0] == 1
+
+
+def test_a_logo_sent_with_an_office_save_that_conflicts_stays_with_the_refused_text(app, client, ids, db):
+    """Bagus saved the office details after Wulan opened the form: Wulan's text becomes its own
+    draft, and her logo goes with it, never into Bagus's draft."""
+    other = app.test_client()
+    login(other, "web2")
+    post(other, BASE + "/kantor", {**OFFICE_FORM, "alamat": "Jl. Bagus 2"}, page=BASE + "/kantor")
+    theirs = sc.open_for(db, sc.OFFICE)
+    post(other, BASE + "/kantor", {**OFFICE_FORM, "alamat": "Jl. Bagus 3", "version": theirs.version},
+         page=BASE + "/kantor")
+    theirs = sc.get(db, theirs.id)
+    login(client, "web1")
+    response = post(client, BASE + "/kantor", {**OFFICE_FORM, "alamat": "Jl. Wulan 1", "version": theirs.version - 1,
+                                               "logo": (io.BytesIO(conftest.photo_bytes("PNG")), "logo.png")},
+                    page=BASE + "/kantor")
+    assert response.status_code == 302
+    mine = int(response.headers["Location"].rsplit("/", 1)[-1])
+    assert mine != theirs.id
+    assert "TIDAK hilang" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Jl. Wulan 1" in sc.get(db, mine).text and "logo-dinas.png" in sc.get(db, mine).text
+    assert [f["path"] for f in sc.files_of(db, mine)] == ["content/assets/logo-dinas.png"]
+    assert sc.files_of(db, theirs.id) == [] and sc.get(db, theirs.id) == theirs
+    assert [e["step"] for e in sc.events(db, mine)] == ["buat"]
 
 
 def test_menu_change_is_a_draft_operation(client, ids, db):

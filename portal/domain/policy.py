@@ -92,6 +92,10 @@ ACTIONS = {
         Action("situs_terbitkan", "menerbitkan perubahan situs", ("web",)),
         Action("situs_kembalikan", "mengembalikan perubahan situs dengan catatan", ("web", "kadis")),
         Action("situs_batalkan", "membatalkan perubahan situs", ("web",)),
+        # The service pages are generated from the Standar Pelayanan files; the team edits them
+        # through a form (portal.web.site_editor_standar), as drafts reviewed like any change.
+        Action("situs_standar", "mengubah Standar Pelayanan layanan di situs", ("web",)),
+        Action("situs_layanan_baru", "menambah layanan baru beserta Standar Pelayanannya", ("web",)),
     )
 }
 

@@ -28,6 +28,9 @@ TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_MAX_WIDTH = 1280
 DOCX_MAX_BYTES = 15 * 1024 * 1024
+# The editor's own request limit (not the complaint form's attachments): its largest file, and
+# room for the page's text sent beside it. The web layer applies it and names it when refusing.
+REQUEST_MAX_BYTES = max(IMAGE_MAX_BYTES, DOCX_MAX_BYTES) + 1024 * 1024
 IMAGES_DIR = "content/assets/gambar/"
 
 

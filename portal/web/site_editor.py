@@ -11,14 +11,15 @@ reach it.
 The routes are spread over modules by concept, all on this one blueprint (endpoint names
 site_editor.*): site_editor_pages (the page editor, images, Word import, history, restoring,
 removing), site_editor_preview (the preview and the assets it shows), site_editor_workflow (a
-change and its review steps) and site_editor_forms (schedule, office details, menu).
+change and its review steps), site_editor_forms (schedule, office details, menu) and
+site_editor_standar (the Standar Pelayanan of each service).
 """
 
 from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..domain import audit, content_store, policy, site_changes as sc, site_forms
@@ -28,13 +29,39 @@ from .auth import requires
 bp = Blueprint("site_editor", __name__, url_prefix="/pengaduan/staf/situs")
 
 KINDS = {"halaman": "Halaman", "berita": "Berita", "materi": "Materi sosialisasi", "jadwal": "Jadwal sosialisasi",
-         "kantor": "Data kantor", "menu": "Menu situs"}
+         "kantor": "Data kantor", "menu": "Menu situs", "layanan": "Standar Pelayanan"}
 
 
 @bp.after_request
 def no_store(response):
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.url_value_preprocessor
+def upload_limit(endpoint, values):
+    # Set here because this runs before every before_request, and the CSRF check there is what
+    # first reads the form: the editor's own limit, not the complaint form's, decides.
+    request.max_content_length = site_forms.REQUEST_MAX_BYTES
+
+
+@bp.errorhandler(413)
+def too_large(exc):
+    mb = 1024 * 1024
+    return render_template("error.html", title="Berkas terlalu besar", message=(
+        f"Kiriman Anda melebihi batas ukuran editor situs: dokumen Word paling besar "
+        f"{site_forms.DOCX_MAX_BYTES // mb} MB, gambar paling besar {site_forms.IMAGE_MAX_BYTES // mb} MB. "
+        "Tidak ada yang disimpan; kembali dan kirim lagi dengan berkas yang lebih kecil (perkecil foto "
+        "di dalam dokumen).")), 413
+
+
+@bp.errorhandler(sc.Conflict)
+def conflict(exc: sc.Conflict):
+    """Someone saved the same file first. The domain has already kept this text as its own draft;
+    every save of the area then shows that draft with the domain's explanation."""
+    _audit("situs_bentrok", exc.change_id)
+    flash(str(exc))
+    return redirect(url_for(".change", change_id=exc.change_id))
 
 
 def repo() -> content_store.Repo:
@@ -85,3 +112,4 @@ def index():
 
 # The routes of the other concepts join bp when their modules are imported.
 from . import site_editor_forms, site_editor_pages, site_editor_preview, site_editor_workflow  # noqa: E402,F401
+from . import site_editor_standar  # noqa: E402,F401

@@ -14,20 +14,18 @@ from .site_editor import _audit, _me, bp, repo
 
 # ------------------------------------------------------------------ data forms: schedule, office, menu
 
-def _data_change(kind: str, path: str, new_text: str, title: str):
+def _data_change(kind: str, path: str, new_text: str, title: str, files: dict | None = None):
+    """Save the form's new text (and the files it names) as the file's draft, in one save, so
+    that a Conflict keeps them together in the draft the domain makes of the refused text."""
     db = get_db()
     other = sc.open_for(db, path)
-    try:
-        if other is not None and other.state in sc.EDITABLE and other.kind == kind:
-            sc.save(db, other.id, text=new_text, title=title, version=request.form.get("version", type=int) or 0,
-                    actor_id=_me(), roles=current_user.roles, now=now())
-            change_id = other.id
-        else:
-            change_id = sc.create(db, kind=kind, path=path, title=title, text=new_text,
-                                  base_blob=repo().blob_id(path), actor_id=_me(), now=now())
-    except sc.Conflict as exc:
-        flash(str(exc))
-        return redirect(url_for(".change", change_id=exc.change_id))
+    if other is not None and other.state in sc.EDITABLE and other.kind == kind:
+        sc.save(db, other.id, text=new_text, title=title, version=request.form.get("version", type=int) or 0,
+                actor_id=_me(), roles=current_user.roles, now=now(), files=files)
+        change_id = other.id
+    else:
+        change_id = sc.create(db, kind=kind, path=path, title=title, text=new_text,
+                              base_blob=repo().blob_id(path), actor_id=_me(), now=now(), files=files)
     _audit("situs_simpan", change_id)
     flash("Draf disimpan. Situs publik belum berubah sampai perubahan ini diterbitkan.")
     return redirect(url_for(".change", change_id=change_id))
@@ -77,12 +75,7 @@ def office():
         except sc.BadInput as exc:
             error, status = str(exc), 400
         else:
-            response = _data_change("kantor", sc.OFFICE, new_text, "Data kantor")
-            if files:
-                item = sc.open_for(get_db(), sc.OFFICE)
-                sc.save(get_db(), item.id, text=item.text, title=item.title, version=item.version, actor_id=_me(),
-                        roles=current_user.roles, now=now(), files=files)
-            return response
+            return _data_change("kantor", sc.OFFICE, new_text, "Data kantor", files)
     return render_template("situs/office.html", office=site_forms.office(text), draft=draft, error=error,
                            fields=site_forms.OFFICE_FIELDS, head=site_forms.HEAD_FIELDS), status
 
@@ -108,9 +101,6 @@ def menu():
         except (sc.BadInput, site_menu.MenuError) as exc:
             return render_template("situs/menu.html", entries=site_menu.entries(text), error=str(exc),
                                    sections=site_menu.sections(text), pages=_pages()), 400
-        except sc.Conflict as exc:
-            flash(str(exc))
-            return redirect(url_for(".change", change_id=exc.change_id))
         _audit("situs_menu", change_id)
         flash("Perubahan menu dicatat sebagai draf; menu situs berubah setelah diterbitkan.")
         return redirect(url_for(".change", change_id=change_id))

@@ -118,10 +118,6 @@ def save():
     except sc.BadInput as exc:
         return _editor(change, kind=kind, path=path if change else "", text=None, base_blob=base_blob,
                        error=str(exc), status=400, title=title, form=form)
-    except sc.Conflict as exc:
-        _audit("situs_bentrok", exc.change_id)
-        flash(str(exc))
-        return redirect(url_for(".change", change_id=exc.change_id))
     except sc.StepNotAllowed as exc:
         flash(str(exc))
         return redirect(url_for(".change", change_id=change.id)) if change else redirect(url_for(".index"))
@@ -150,9 +146,6 @@ def image(change_id):
                 actor_id=_me(), roles=current_user.roles, now=now(), files={path: (data, alt)})
     except sc.BadInput as exc:
         flash(str(exc))
-    except sc.Conflict as exc:
-        flash(str(exc))
-        return redirect(url_for(".change", change_id=exc.change_id))
     except sc.StepNotAllowed as exc:
         flash(str(exc))
     else:
@@ -193,9 +186,6 @@ def import_docx():
                               note=f"diimpor dari {Path(upload.filename).name}")
     except sc.BadInput as exc:
         return render_template("situs/import.html", error=str(exc)), 400
-    except sc.Conflict as exc:
-        flash(str(exc))
-        return redirect(url_for(".change", change_id=exc.change_id))
     _audit("situs_impor_word", change_id)
     flash("Dokumen Word diubah menjadi draf. Periksa hasilnya, lalu simpan." +
           (" " + " ".join(warnings) if warnings else ""))
@@ -230,12 +220,8 @@ def restore():
     if old is None:
         abort(404)
     kind = _kind_of(path)
-    try:
-        change_id = sc.create(get_db(), kind=kind, path=path, title=_title(old, path), text=old,
-                              base_blob=r.blob_id(path), actor_id=_me(), now=now(), restored_from=sha)
-    except sc.Conflict as exc:
-        flash(str(exc))
-        return redirect(url_for(".change", change_id=exc.change_id))
+    change_id = sc.create(get_db(), kind=kind, path=path, title=_title(old, path), text=old,
+                          base_blob=r.blob_id(path), actor_id=_me(), now=now(), restored_from=sha)
     _audit("situs_pulihkan", change_id)
     flash("Versi lama disalin menjadi draf. Ajukan untuk ditinjau; situs berubah setelah diterbitkan.")
     return redirect(url_for(".change", change_id=change_id))
@@ -250,12 +236,8 @@ def remove():
     relpath = path[len(sc.CONTENT):]
     menu_text = repo().read(sc.MENU) or ""
     op = {"op": "hapus", "page": relpath} if site_menu.contains(menu_text, relpath) else None
-    try:
-        change_id = sc.create(get_db(), kind="halaman", path=path, title=f"Hapus {relpath}", text=None,
-                              base_blob=repo().blob_id(path), actor_id=_me(), now=now(), menu=op)
-    except sc.Conflict as exc:
-        flash(str(exc))
-        return redirect(url_for(".change", change_id=exc.change_id))
+    change_id = sc.create(get_db(), kind="halaman", path=path, title=f"Hapus {relpath}", text=None,
+                          base_blob=repo().blob_id(path), actor_id=_me(), now=now(), menu=op)
     _audit("situs_hapus", change_id)
     flash("Penghapusan dicatat sebagai draf; halaman tetap tampil sampai perubahan ini diterbitkan.")
     return redirect(url_for(".change", change_id=change_id))
