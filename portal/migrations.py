@@ -593,3 +593,21 @@ def m010_rskm(db):
     # without touching real responses.
     for table in ("skm_responses", "skm_populasi", "skm_tindak_lanjut"):
         db.execute(f"ALTER TABLE {table} ADD COLUMN contoh INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m011_site_data(db):
+    # What the portal exported for the site (public complaints, report figures, SKM results,
+    # population periods) changes without a commit; each build records the exports it was built
+    # with, so the publisher rebuilds the live site when they change (portal.domain.site_refresh).
+    db.execute(
+        """
+        CREATE TABLE site_data_builds (
+            id INTEGER PRIMARY KEY,
+            fingerprint TEXT NOT NULL,
+            status TEXT NOT NULL,
+            at TEXT NOT NULL,
+            error TEXT,
+            release TEXT
+        )"""
+    )

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from portal.db import prepare
-from portal.domain import site_changes as sc
+from portal.domain import site_changes as sc, site_refresh
 from portal.publish import deploy_job, drafts
 from editor_helpers import content_repo, now, team
 
@@ -275,3 +275,53 @@ def test_publishing_a_page_keeps_what_the_portal_exported_for_the_site(env):
     assert page.is_file()
     assert "kelinciair" in page.read_text(encoding="utf-8")
     assert "daftar.json" not in repo.git("show", "--stat", "--format=", "HEAD")  # still not committed
+
+
+def _public_list(repo, *items):
+    exported = repo.path / "content" / "data" / "pengaduan" / "daftar.json"
+    exported.parent.mkdir(parents=True, exist_ok=True)
+    exported.write_text(json.dumps({"pengaduan": [{
+        "nomor": nomor, "kategori": "KTP-el", "kecamatan": "Pogalan", "diterima": "2026-11-02",
+        "ditanggapi": "2026-11-09", "isi": f"Isi pengaduan. Kata unik: {word}.", "tanggapan": "Sudah dicetak."}
+        for nomor, word in items]}), encoding="utf-8")
+
+
+def _refresh(env):
+    return deploy_job.refresh(env["db"], repo_path=env["repo"].path, site_dir=env["tmp"] / "site",
+                              releases=env["tmp"] / "site-releases", cache_dir=env["tmp"] / "cache", now=now)
+
+
+def test_the_live_site_follows_what_the_portal_exports_without_a_change_of_the_web_team(env):
+    # An operator approves a public complaint and later withdraws it: the publishing job rebuilds
+    # the live site each time the portal's exports change, and only then.
+    site = env["tmp"] / "site"
+    release = deploy_job.releases_dir(site) / "awal"
+    assert deploy_job.site.build("mkdocs", release, root=env["repo"].path, cache_dir=env["tmp"] / "cache").ok
+    deploy_job.switch(site, release, release.parent)
+    assert _refresh(env) is None  # the live site was built from these exports: nothing to do
+    _public_list(env["repo"], ("2026-0001", "kelinciair"), ("2026-0002", "rusabawean"))
+    assert "diperbarui" in _refresh(env)
+    assert "rusabawean" in (site / "pengaduan-publik" / "2026-0002" / "index.html").read_text(encoding="utf-8")
+    assert _refresh(env) is None
+    _public_list(env["repo"], ("2026-0001", "kelinciair"))  # 2026-0002 withdrawn
+    assert "diperbarui" in _refresh(env)
+    assert not (site / "pengaduan-publik" / "2026-0002").exists()
+    assert (site / "pengaduan-publik" / "2026-0001" / "index.html").is_file()
+    assert env["repo"].git("status", "--porcelain", "--", "content/data/pengaduan") != ""  # never committed
+
+
+def test_a_failed_rebuild_for_new_data_keeps_the_old_site_says_why_and_is_not_repeated(env):
+    site = env["tmp"] / "site"
+    _public_list(env["repo"], ("2026-0001", "kelinciair"))
+    release = deploy_job.releases_dir(site) / "awal"
+    assert deploy_job.site.build("mkdocs", release, root=env["repo"].path, cache_dir=env["tmp"] / "cache").ok
+    deploy_job.switch(site, release, release.parent)
+    assert _refresh(env) is None
+    live = site.resolve()
+    (env["repo"].path / "content" / "data" / "pengaduan" / "daftar.json").write_text('{"pengaduan": [', "utf-8")
+    assert "gagal" in _refresh(env)
+    assert site.resolve() == live and (site / "pengaduan-publik" / "2026-0001" / "index.html").is_file()
+    assert _refresh(env) is None  # the same broken export is not built again every few seconds
+    [failure] = site_refresh.recent(env["db"])
+    assert failure["label"] == "gagal"
+    assert "daftar.json" in failure["error"] and "situs lama tetap tampil" in failure["error"]

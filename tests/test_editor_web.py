@@ -322,3 +322,17 @@ def test_each_step_takes_its_roles_from_the_policy_table():
     for step in sc.STEPS.values():
         if step.action != sc.SYSTEM:
             assert step.roles == policy.ACTIONS[step.action].roles
+
+
+def test_the_situs_page_tells_the_team_when_new_portal_data_could_not_reach_the_site(app, db, ids):
+    from datetime import datetime, timezone
+    from portal.domain import site_refresh
+    site_refresh.record(db, "a", site_refresh.BASELINE, datetime(2026, 11, 2, 1, 0, tzinfo=timezone.utc))
+    site_refresh.record(db, "b", site_refresh.FAILED, datetime(2026, 11, 2, 2, 30, tzinfo=timezone.utc),
+                        error="content/data/pengaduan/daftar.json, baris 1: berkas JSON rusak")
+    client = app.test_client()
+    login(client, "web1")
+    page = client.get(BASE + "/").get_data(as_text=True)
+    assert "Senin, 2 November 2026 pukul 09.30: gagal" in page  # office time (WIB)
+    assert "daftar.json, baris 1: berkas JSON rusak" in page
+    assert "situs awal" not in page  # only rebuilds for new data and their failures are listed

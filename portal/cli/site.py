@@ -14,14 +14,18 @@ from . import now as _now
 
 
 def publish_pass(db) -> list[str]:
-    """Publish every queued change, oldest first; one line per change."""
+    """Publish every queued change, oldest first, then what the portal exported since; one line each."""
     from ..publish import deploy_job
     config = current_app.config
+    where = dict(repo_path=config["CONTENT_REPO"], site_dir=config["SITE_DIR"],
+                 releases=deploy_job.releases_dir(config["SITE_DIR"], config["SITE_RELEASES_DIR"]),
+                 engine=config["SITE_ENGINE"], cache_dir=Path(config["DATA_DIR"]) / "site-cache", now=_now)
     done = []
-    while (line := deploy_job.run_one(
-            db, repo_path=config["CONTENT_REPO"], site_dir=config["SITE_DIR"],
-            releases=deploy_job.releases_dir(config["SITE_DIR"], config["SITE_RELEASES_DIR"]),
-            engine=config["SITE_ENGINE"], cache_dir=Path(config["DATA_DIR"]) / "site-cache", now=_now)) is not None:
+    while (line := deploy_job.run_one(db, **where)) is not None:
+        done.append(line)
+    # What the portal exported since (a public complaint approved or withdrawn, a report approved)
+    # reaches the live site without a change of the web team.
+    if (line := deploy_job.refresh(db, **where)) is not None:
         done.append(line)
     return done
 

@@ -14,6 +14,7 @@ The git CLI is used (no global configuration needed: author and committer come w
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import shutil
@@ -162,6 +163,18 @@ class Repo:
         Only the portal writes into the working tree beside the commits, so these are its files."""
         listed = self.git("ls-files", "--others", "-z", "--", EXPORTS_DIR, text=False) or b""
         return [p for p in listed.decode().split("\0") if p and ".tmp-" not in p]
+
+    def exports_fingerprint(self) -> str:
+        """What the portal's exports are now, by name, size and time of writing (each is written
+        whole and renamed into place, so any change shows); read every few seconds, so no hashing."""
+        h = hashlib.sha256()
+        for relative in sorted(self.portal_exports()):
+            try:
+                stat = (self.path / relative).stat()
+            except FileNotFoundError:  # removed since it was listed
+                continue
+            h.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        return h.hexdigest()[:20]
 
     def export(self, rev: str, dest: str | Path) -> Path:
         """The build sources (SOURCES) of `rev`, written into `dest`."""

@@ -21,7 +21,7 @@ import re
 import shutil
 from pathlib import Path
 
-from ..domain import accounts, content_store, site_changes, site_menu, users
+from ..domain import accounts, content_store, site_changes, site_menu, site_refresh, users
 from ..domain.content_store import Repo
 from . import drafts, site
 
@@ -131,6 +131,18 @@ def files_for(db, change: site_changes.Change, repo: Repo) -> dict[str, bytes | 
     return files
 
 
+def _build(repo: Repo, commit: str, src: Path, release: Path, engine: str,
+           cache_dir: str | Path | None) -> tuple[Path, list[str] | None]:
+    """Build `commit` with the portal's exports beside it into `release`; the errors, in the
+    team's words, when the build or its checks failed (None when it passed)."""
+    shutil.rmtree(src, ignore_errors=True)
+    repo.export(commit, src)
+    _add_portal_exports(repo, src)
+    result = site.build(engine, release, root=src, cache_dir=cache_dir,
+                        approvals=drafts.approved_hashes(repo.path, commit) or set())
+    return release, (None if result.ok else explain(result.errors, src))
+
+
 def run_one(db, *, repo_path: str | Path, site_dir: str | Path, releases: str | Path, engine: str = "mkdocs",
             cache_dir: str | Path | None, now) -> str | None:
     """Publish the oldest queued change, if any. Returns a one-line summary, or None when idle."""
@@ -152,22 +164,18 @@ def run_one(db, *, repo_path: str | Path, site_dir: str | Path, releases: str | 
         email = accounts.email_of(db, change.author_id) or f"{author.username}@dispendukcapil.invalid"
         commit = repo.prepare_commit(files_for(db, change, repo), author=author.display_name, email=email,
                                      message=site_changes.commit_message(db, change), parent=old)
-        stamp = now().strftime("%Y%m%d-%H%M%S")
-        release = releases / f"{stamp}-{job.id}-{commit[:10]}"
         src = releases / f".sumber-{job.id}"
-        shutil.rmtree(src, ignore_errors=True)
-        repo.export(commit, src)
-        _add_portal_exports(repo, src)
-        result = site.build(engine, release, root=src, cache_dir=cache_dir,
-                            approvals=drafts.approved_hashes(repo.path, commit) or set())
-        if not result.ok:
-            errors = explain(result.errors, src)
+        fingerprint = repo.exports_fingerprint()
+        release, errors = _build(repo, commit, src, releases / f"{now():%Y%m%d-%H%M%S}-{job.id}-{commit[:10]}",
+                                 engine, cache_dir)
+        if errors is not None:
             message = "Situs TIDAK diubah karena pembangunan gagal:\n" + "\n".join(errors[:30])
             site_changes.finish_job(db, job, ok=False, now=now(), error=message)
             return f"perubahan #{change.id} gagal: {errors[0] if errors else ''}"
         repo.advance(commit, old)
         switch(site_dir, release, releases)
         prune(Path(site_dir), releases)
+        site_refresh.record(db, fingerprint, site_refresh.WITH_CHANGE, now(), release=release.name)
         site_changes.finish_job(db, job, ok=True, now=now(), commit=commit, release=release.name)
         return f"perubahan #{change.id} terbit ({commit[:10]}, {release.name})"
     except (OSError, content_store.StoreError) as exc:
@@ -181,3 +189,34 @@ def run_one(db, *, repo_path: str | Path, site_dir: str | Path, releases: str | 
     finally:
         if src is not None:
             shutil.rmtree(src, ignore_errors=True)
+
+
+def refresh(db, *, repo_path: str | Path, site_dir: str | Path, releases: str | Path, engine: str = "mkdocs",
+            cache_dir: str | Path | None, now) -> str | None:
+    """Rebuild the live site from the published commit when the portal's exports changed since
+    the live site was built (site_refresh). Returns a one-line summary, or None when nothing changed."""
+    repo, releases = Repo(repo_path), Path(releases)
+    fingerprint = repo.exports_fingerprint()
+    if not site_refresh.due(db, fingerprint, now()):
+        return None
+    releases.mkdir(parents=True, exist_ok=True)
+    src = releases / ".sumber-data"
+    try:
+        commit = repo.head()
+        release, errors = _build(repo, commit, src, releases / f"{now():%Y%m%d-%H%M%S}-data-{commit[:10]}",
+                                 engine, cache_dir)
+        if errors is not None:
+            message = ("Data baru dari portal belum tampil di situs karena pembangunan gagal; situs lama tetap "
+                       "tampil:\n" + "\n".join(errors[:30]))
+            site_refresh.record(db, fingerprint, site_refresh.FAILED, now(), error=message)
+            return f"pembaruan data situs gagal: {errors[0] if errors else ''}"
+        switch(site_dir, release, releases)
+        prune(Path(site_dir), releases)
+        site_refresh.record(db, fingerprint, site_refresh.REBUILT, now(), release=release.name)
+        return f"data situs diperbarui ({release.name})"
+    except (OSError, content_store.StoreError) as exc:
+        # Not recorded: the next pass tries again, as a queued change would be.
+        log.warning("site refresh: %s", exc)
+        return f"pembaruan data situs dicoba lagi nanti ({exc})"
+    finally:
+        shutil.rmtree(src, ignore_errors=True)
