@@ -123,8 +123,8 @@ def render_page(sop: Sop, by_title: dict[str, Sop] | None = None) -> str:
 
     deadlines = sop.tenggat_portal()
     if deadlines:
-        out.append("## Batas waktu di portal pengaduan\n")
-        out.append("Portal pengaduan menghitung tenggat berikut dari data SOP ini:\n")
+        out.append("## Batas waktu di portal\n")
+        out.append("Portal Dispendukcapil menghitung tenggat berikut dari data SOP ini:\n")
         for t in deadlines.values():
             jenis = "hari kerja" if t.jenis == "kerja" else "hari kalender"
             out.append(f"- **{md(t.nama)}**: {t.hari} {jenis} ({md(t.dasar)})")
@@ -231,7 +231,7 @@ def _render_step(sop: Sop, step: Langkah, mark_inferred: bool = True) -> str:
                          ("Keterangan", step.keterangan)):
         if label == "Waktu" and value and step.tenggat:
             jenis = "hari kerja" if step.tenggat.jenis == "kerja" else "hari kalender"
-            lines += [label, f":   {md(value)} (dihitung portal pengaduan sebagai {step.durasi.jumlah} {jenis})", ""]
+            lines += [label, f":   {md(value)} (dihitung portal sebagai {step.durasi.jumlah} {jenis})", ""]
         elif value:
             lines += [label, f":   {md(value)}", ""]
         elif label in ("Kelengkapan", "Waktu"):
