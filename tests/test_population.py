@@ -13,13 +13,17 @@ import openpyxl
 import pytest
 import yaml
 
-from portal.domain import regions
+from portal.domain import catalog, regions
+from portal.domain.calendar import Calendar
 from portal.domain.population import export, recap, schema, siak, store, template
 from portal.domain.population.layout import DATA_ROW, FIELD_ROW, INSTRUCTIONS_SHEET, sheet_fields
+from conftest import ROOT
 
 WIB = ZoneInfo("Asia/Jakarta")
 KEC = "35.03.11"  # Trenggalek: 8 desa + 5 kelurahan, codes with gaps
 PERIODE = "2024-S2"
+# The SOP's deadline and the office's calendar, as the portal passes them.
+DEADLINE = {"rule": catalog.load(ROOT / "content").laporan_kependudukan, "calendar": Calendar.default()}
 
 
 def now() -> datetime:
@@ -55,7 +59,7 @@ def desa_figures(kode: str, seed: int = 0) -> dict[str, dict[str, dict[str, int]
 
 
 def filled_template(kecamatan: str = KEC, periode: str = PERIODE, seed: int = 0) -> openpyxl.Workbook:
-    wb = openpyxl.load_workbook(io.BytesIO(template.build(kecamatan, periode)))
+    wb = openpyxl.load_workbook(io.BytesIO(template.build(kecamatan, periode, **DEADLINE)))
     for topic in schema.TOPICS:
         ws = wb[topic.code]
         fields = sheet_fields(topic)
@@ -98,7 +102,7 @@ def population_counts(db) -> dict:
 # ---------------------------------------------------------------- the template
 
 def test_template_lists_the_kecamatans_own_desa_by_code_with_locked_codes_and_validated_figures():
-    wb = openpyxl.load_workbook(io.BytesIO(template.build(KEC, PERIODE)))
+    wb = openpyxl.load_workbook(io.BytesIO(template.build(KEC, PERIODE, **DEADLINE)))
     assert wb.sheetnames == [INSTRUCTIONS_SHEET, *(t.code for t in schema.TOPICS)]
     info = wb[INSTRUCTIONS_SHEET]
     assert info["B3"].value == KEC and info["B5"].value == PERIODE
@@ -133,9 +137,9 @@ def test_template_lists_the_kecamatans_own_desa_by_code_with_locked_codes_and_va
 
 def test_template_refuses_unknown_kecamatan_and_period():
     with pytest.raises(ValueError):
-        template.build("35.03.99", PERIODE)
+        template.build("35.03.99", PERIODE, **DEADLINE)
     with pytest.raises(ValueError):
-        template.build(KEC, "2024-S3")
+        template.build(KEC, "2024-S3", **DEADLINE)
 
 
 # ---------------------------------------------------------------- import
@@ -295,12 +299,12 @@ def test_the_recap_equals_the_sum_of_the_kecamatan_files(db):
 
 def test_late_kecamatan_and_since_when(db):
     import_xlsx(db, xlsx_bytes(filled_template("35.03.01")))  # on 2025-01-05: on time
-    statuses = {s.kode: s for s in recap.status(db, PERIODE, datetime(2025, 1, 20).date())}
+    statuses = {s.kode: s for s in recap.status(db, PERIODE, datetime(2025, 1, 20).date(), **DEADLINE)}
     assert statuses["35.03.01"].days_late == 0 and statuses["35.03.01"].report is not None
     late = statuses[KEC]
     assert late.due.isoformat() == "2025-01-10" and late.late_since.isoformat() == "2025-01-11"
     assert late.days_late == 10 and "terlambat 10 hari" in late.label
-    early = {s.kode: s for s in recap.status(db, PERIODE, datetime(2025, 1, 10).date())}
+    early = {s.kode: s for s in recap.status(db, PERIODE, datetime(2025, 1, 10).date(), **DEADLINE)}
     assert early[KEC].days_late == 0 and early[KEC].late_since is None
 
 

@@ -16,9 +16,10 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import expect
 
+from conftest import ROOT
 from site_helpers import build, copy_sources, serve_folder
 from portal.db import prepare
-from portal.domain import reports
+from portal.domain import catalog as catalog_module, reports
 from portal.publish import complaint_report
 from test_reports import CAL, CATALOG, TODAY, YEAR, build_year
 
@@ -130,3 +131,27 @@ def test_a_broken_report_file_names_the_file_and_field(tmp_path):
                                                   "tanggal_disetujui": "2026-13-01"}))
     with pytest.raises(complaint_report.DataError, match=r"2025\.json.*tanggal_disetujui"):
         complaint_report.generate(tmp_path, preview=False)
+
+
+def test_the_report_names_the_standards_of_the_sop_data_it_was_measured_with(tmp_path):
+    """The clock labels come from the SOP data through the exported report: a copy of the data
+    with a 45-day decision limit and a 2-day receipt standard gives a page that says so."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "data", content / "data")
+    sop = content / "data" / "sop" / "penanganan-pengaduan.yml"
+    text = sop.read_text(encoding="utf-8")
+    changed = text.replace("    hari: 60\n", "    hari: 45\n", 1).replace("  waktu: 1 hari\n", "  waktu: 2 hari\n", 1)
+    assert changed.count("hari: 45") == 1 and changed.count("waktu: 2 hari") == 1
+    sop.write_text(changed, encoding="utf-8")
+    catalog = catalog_module.load(content)
+    db = prepare(str(tmp_path / "portal.db"))
+    (tmp_path / "up").mkdir()
+    build_year(db, str(tmp_path / "up"))
+    out = reports.report_dir(content)
+    for tahun in (2024, YEAR):
+        reports.export(db, tahun, out, catalog=catalog, calendar=CAL, today=TODAY)
+    docs = complaint_report.read_reports(content)
+    page, svgs = complaint_report.page_markdown(docs[YEAR], docs[2024])
+    assert "| Pencatatan dalam 2 hari kerja (SOP) |" in page and "1 hari kerja" not in page
+    chart = next(svg for name, svg in svgs.items() if "ketepatan" in name)
+    assert "Keputusan (45 hari kalender)" in chart and "60 hari" not in chart + page

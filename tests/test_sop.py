@@ -262,7 +262,7 @@ def test_complaint_page_lists_seven_steps_in_order(generated, sops):
     assert html.index('src="penanganan-pengaduan.svg"') > positions[-1]
     assert html.index('src="penanganan-pengaduan-vertikal.svg"') > positions[-1]
     assert "pelaksana setiap langkah sop ini disimpulkan dari teks kegiatan" in html.lower()
-    assert "1 hari (dihitung portal pengaduan sebagai 1 hari kerja)" in html
+    assert "1 hari (dihitung portal sebagai 1 hari kerja)" in html
     assert page.rstrip().endswith("(nomor 04/SOP/DKPS/SKRT/X/2016, disahkan 08 Desember 2017).")
 
 

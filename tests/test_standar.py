@@ -26,11 +26,12 @@ PUBLIC_HEADINGS = [judul for _, _, judul in domain.PENYAMPAIAN]
 
 
 def content_copy(tmp: Path) -> Path:
-    """A content folder with what the generator reads: the standards and the complaint channels."""
+    """A content folder with what the generator reads: the standards and the complaint channels (with
+    the rest of what portal.domain.catalog reads)."""
     data = tmp / "content" / "data"
     (data / "sop").mkdir(parents=True)
     shutil.copytree(ROOT / "content/data/standar-pelayanan", data / "standar-pelayanan")
-    for name in ("pengaduan.yml", "dinas.yml", "sop/penanganan-pengaduan.yml"):
+    for name in ("pengaduan.yml", "dinas.yml", "sop/penanganan-pengaduan.yml", "sop/pelaporan-data-kependudukan.yml"):
         shutil.copy(ROOT / "content/data" / name, data / name)
     return tmp / "content"
 

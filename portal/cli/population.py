@@ -13,7 +13,7 @@ from ..domain import regions
 from ..domain.formatting import angka, tanggal_panjang
 from ..domain.population import export, recap, schema, siak, store, template
 from ..domain.population.layout import label
-from . import connect as _db, now as _now
+from . import calendar as _calendar, connect as _db, now as _now
 
 
 def _period(ctx, param, value):
@@ -28,6 +28,12 @@ def _kecamatan(ctx, param, value):
         if region is None or region.jenis != "kecamatan":
             raise click.BadParameter("kode kecamatan tidak dikenal; misalnya 35.03.11.")
     return value
+
+
+def _deadline() -> dict:
+    "The SOP's report deadline and the office's calendar, as the domain's functions take them."
+    return {"rule": current_app.extensions["portal.catalog"].laporan_kependudukan,
+            "calendar": _calendar()}
 
 
 def _by(name: str | None) -> str:
@@ -51,7 +57,7 @@ def data_group():
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def template_command(kecamatan, periode, output):
     """Write the Excel template for one kecamatan and period."""
-    output.write_bytes(template.build(kecamatan, periode))
+    output.write_bytes(template.build(kecamatan, periode, **_deadline()))
     click.echo(f"Templat {regions.get(kecamatan).nama} {periode} ditulis ke {output}.")
 
 
@@ -95,7 +101,7 @@ def recap_command(periode, topik):
             click.echo("\t".join([kec.nama, *(angka(result.value(topik, f, c, kec.kode)) for c, f in cells)]))
     click.echo("\t".join(["KABUPATEN", *(angka(result.value(topik, f, c)) for c, f in cells)]))
     today = _now().date()
-    late = [s for s in recap.status(db, periode, today) if s.report is None]
+    late = [s for s in recap.status(db, periode, today, **_deadline()) if s.report is None]
     if late:
         click.echo(f"Belum melapor ({len(late)}), batas {tanggal_panjang(late[0].due)}:")
         for s in late:

@@ -148,6 +148,11 @@ class Calendar:
             )
         return self._deadline(start, due, *middle)
 
+    def add(self, start: date, n: int, jenis: str) -> Deadline:
+        """n days of the SOP data's `jenis` after start: "kerja" counts working days, any other
+        ("kalender") calendar days."""
+        return self.add_working_days(start, n) if jenis == "kerja" else self.add_calendar_days(start, n)
+
     def working_days_between(self, a: date, b: date) -> int:
         """Working days after a up to and including b; negative when b is before a.
 

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import yaml
 
 from . import sop as sop_schema
+from .calendar import Calendar, Deadline
 from .errors import DataError
+
+
+COMPLAINT_SOP = "penanganan-pengaduan.yml"
+POPULATION_SOP = "pelaporan-data-kependudukan.yml"
+POPULATION_REPORT = "laporan_kecamatan"  # the step tenggat of POPULATION_SOP
 
 
 class CatalogError(Exception):
@@ -32,6 +39,15 @@ class TimeStandard:
     def lama(self) -> str:
         "How the promise reads to a citizen: '14 hari kerja', '60 hari'."
         return f"{self.hari} hari kerja" if self.jenis == "kerja" else f"{self.hari} hari"
+
+    @property
+    def hitungan(self) -> str:
+        "The count with its kind spelled out, where both kinds appear: '14 hari kerja', '10 hari kalender'."
+        return f"{self.hari} hari {'kerja' if self.jenis == 'kerja' else 'kalender'}"
+
+    def deadline(self, calendar: Calendar, start: date) -> Deadline:
+        "The end of this standard counted from `start` (day zero) on the office's calendar."
+        return calendar.add(start, self.hari, self.jenis)
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,9 @@ class Catalog:
     sop_nomor: str
     office: Office
     reply_templates: tuple[tuple[str, str, str], ...] = ()  # (kategori or "*", judul, isi)
+    # When a kecamatan's population report is due after its period ends (SOP Pelaporan Data
+    # Kependudukan, step 1); None only for a Catalog built by hand.
+    laporan_kependudukan: TimeStandard | None = None
 
     def templates_for(self, category: str) -> list[tuple[str, str]]:
         return [(title, body) for cat, title, body in self.reply_templates if cat in ("*", category)]
@@ -87,26 +106,41 @@ class Catalog:
 def load(content_dir: str | Path) -> Catalog:
     data_dir = Path(content_dir) / "data"
     pengaduan = _read(data_dir / "pengaduan.yml")
-    sop_path = data_dir / "sop" / "penanganan-pengaduan.yml"
-    # The SOP file is read and checked by the same loader as the site's SOP pages. Its top-level
-    # `tenggat` holds the legal limits; a step marked with `tenggat` (receipt, step 1) gives its
-    # deadline through the step's own waktu ("1 hari"), so the page and the portal cannot disagree.
-    try:
-        sop = sop_schema.load_one(sop_path)
-    except DataError as exc:
-        raise CatalogError(str(exc)) from None
-    standards = {code: TimeStandard(code, rule.nama, rule.hari, rule.jenis, rule.dasar)
-                 for code, rule in sop.tenggat_portal().items()}
+    sop_path = data_dir / "sop" / COMPLAINT_SOP
+    standards, nomor = _standards(sop_path)
     if "tanggapan" not in standards:
         raise CatalogError(f"{sop_path}: tenggat 'tanggapan' is required")
+    report_path = data_dir / "sop" / POPULATION_SOP
+    report = _standards(report_path)[0].get(POPULATION_REPORT)
+    if report is None:
+        raise CatalogError(f"{report_path}: a step with tenggat '{POPULATION_REPORT}' is required")
     return Catalog(
         categories=_pairs(pengaduan, "kategori", data_dir / "pengaduan.yml"),
         channels=_pairs(pengaduan, "saluran", data_dir / "pengaduan.yml"),
         time_standards=standards,
-        sop_nomor=sop.nomor,
+        sop_nomor=nomor,
         office=read_office(data_dir / "dinas.yml"),
         reply_templates=_templates(data_dir / "templat-tanggapan.yml"),
+        laporan_kependudukan=report,
     )
+
+
+def time_standards(content_dir: str | Path) -> dict[str, TimeStandard]:
+    "The complaint SOP's time standards alone (for the site's build, which needs no other setting)."
+    return _standards(Path(content_dir) / "data" / "sop" / COMPLAINT_SOP)[0]
+
+
+def _standards(sop_path: Path) -> tuple[dict[str, TimeStandard], str]:
+    """The deadlines of one SOP file, with its number. The file is read and checked by the same
+    loader as the site's SOP pages. Its top-level `tenggat` holds the legal limits; a step marked
+    with `tenggat` gives its deadline through the step's own waktu ("1 hari"), so the page and the
+    portal cannot disagree."""
+    try:
+        sop = sop_schema.load_one(sop_path)
+    except DataError as exc:
+        raise CatalogError(str(exc)) from None
+    return ({code: TimeStandard(code, rule.nama, rule.hari, rule.jenis, rule.dasar)
+             for code, rule in sop.tenggat_portal().items()}, sop.nomor)
 
 
 def _templates(path: Path) -> tuple[tuple[str, str, str], ...]:

@@ -31,7 +31,7 @@ class Clock:
 
 
 def _add(calendar: Calendar, kind: str, start: date, days: int) -> Deadline:
-    return calendar.add_working_days(start, days) if kind == "kerja" else calendar.add_calendar_days(start, days)
+    return calendar.add(start, days, kind)
 
 
 def paused_days(events: list[dict], calendar: Calendar, kind: str) -> int:

@@ -183,7 +183,7 @@ def compute(db, tahun: int, *, catalog: Catalog, calendar: Calendar, today: date
         group = "sop" if rule.dasar.upper().startswith("SOP") else (
             "lapor" if code.startswith("lapor") else "peraturan")
         ketepatan.append({"kode": code, "nama": rule.nama, "dasar": rule.dasar, "kelompok": group,
-                          "batas": f"{rule.hari} hari {'kerja' if rule.jenis == 'kerja' else 'kalender'}",
+                          "batas": rule.hitungan,
                           **info, "dinilai": info["tepat"] + info["terlambat"],
                           "tepat_waktu": share(info["tepat"], info["tepat"] + info["terlambat"])})
 

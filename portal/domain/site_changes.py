@@ -7,94 +7,27 @@ and, for a new page, where it goes in the menu. Nothing reaches the site until t
 published: then the publishing job (portal.publish.deploy_job) commits it with the author's name,
 builds the site from that commit and switches the live site to it.
 
-As in portal.domain.workflow, the states and steps are one table and `check()` is the one place
-that decides who may take which step from which state.
+This module keeps the change record and its store, and the publishing queue. As in
+portal.domain.workflow, the states and steps are one table and `check()` is the one place that
+decides who may take which step from which state: portal.domain.site_change_steps. What may be
+written and the checks of a text: portal.domain.site_change_text. Every name of the three stays
+importable from here.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
-import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from pathlib import PurePosixPath
-
-import yaml
+from datetime import datetime, timedelta, timezone
 
 from ..db import write_transaction
-from . import policy
-from .. import publish
 from ..publish import drafts
-from ..publish.errors import DataError
-
-
-@dataclass(frozen=True)
-class State:
-    code: str
-    label: str
-    open: bool  # still someone's work (not published)
-
-
-STATES = {
-    s.code: s
-    for s in (
-        State("draf", "Draf", True),
-        State("diajukan", "Diajukan, menunggu tinjauan anggota tim lain", True),
-        State("ditinjau", "Sudah ditinjau", True),
-        State("disetujui", "Disetujui Kepala Dinas", True),
-        State("dikembalikan", "Dikembalikan untuk diperbaiki", True),
-        State("antre", "Sedang diterbitkan", True),
-        State("gagal", "Gagal diterbitkan", True),
-        State("terbit", "Sudah terbit", False),
-        State("dibatalkan", "Dibatalkan", False),
-    )
-}
-
-SYSTEM = "sistem"  # the publishing job
-
-
-@dataclass(frozen=True)
-class Step:
-    code: str
-    label: str
-    from_states: tuple[str, ...]
-    to_state: str | None  # None: the state does not change (saving the text)
-    action: str  # the row of the portal's policy table that says who may take it; SYSTEM: the job
-    needs_note: bool = False
-    not_contributor: bool = False  # a second pair of eyes: never someone who wrote the text
-    approval: str | None = None  # "required": only for changes that need the Kepala Dinas;
-    #                              "done": not possible before his approval when it is needed
-
-    @property
-    def roles(self) -> tuple[str, ...]:
-        return (SYSTEM,) if self.action == SYSTEM else policy.ACTIONS[self.action].roles
-
-
-EDITABLE = ("draf", "dikembalikan", "gagal")
-
-STEPS = {
-    s.code: s
-    for s in (
-        Step("simpan", "Simpan draf", EDITABLE, "draf", "situs_ubah"),
-        Step("ajukan", "Ajukan untuk ditinjau", EDITABLE, "diajukan", "situs_ajukan"),
-        Step("tinjau", "Tandai sudah ditinjau", ("diajukan",), "ditinjau", "situs_tinjau", not_contributor=True),
-        Step("setujui", "Setujui (Kepala Dinas)", ("ditinjau",), "disetujui", "situs_setujui", approval="required"),
-        Step("terbitkan", "Terbitkan", ("ditinjau", "disetujui"), "antre", "situs_terbitkan", approval="done"),
-        Step("kembalikan", "Kembalikan dengan catatan", ("diajukan", "ditinjau", "disetujui", "gagal"),
-             "dikembalikan", "situs_kembalikan", needs_note=True),
-        Step("batalkan", "Batalkan perubahan", EDITABLE + ("diajukan",), "dibatalkan", "situs_batalkan"),
-        Step("berhasil", "Terbit", ("antre",), "terbit", SYSTEM),
-        Step("gagal", "Gagal diterbitkan", ("antre",), "gagal", SYSTEM),
-    )
-}
-
-class StepNotAllowed(Exception):
-    "The step cannot be taken by this person or from this state."
-
-
-class BadInput(ValueError):
-    "The text or file cannot be accepted; the message says why, in Indonesian."
+# The workflow and the text checks live in their own modules; their names stay importable from here.
+from .site_change_steps import (EDITABLE, STATES, STEPS, SYSTEM, Stale, State, Step,  # noqa: F401
+                                StepNotAllowed, check, role_allows)
+from .site_change_text import (CONTENT, MATERIALS, MENU, NEWS, OFFICE, PAGE_PATH, RESERVED,  # noqa: F401
+                               SCHEDULE, SLUG, BadInput, _normalise, check_text, diff, dump_yaml,
+                               needs_approval, page_path_problem, slugify, strip_system_keys, with_approval)
 
 
 class Conflict(Exception):
@@ -103,165 +36,6 @@ class Conflict(Exception):
     def __init__(self, message: str, change_id: int):
         super().__init__(message)
         self.change_id = change_id
-
-
-class Stale(StepNotAllowed):
-    "The file changed on the site since the change was started."
-
-
-def check(step_code: str, state: str, roles, *, actor_id: int | None = None,
-          contributors: set[int] = frozenset(), needs_approval: bool = False) -> Step:
-    """Return the step if this person may take it now, else raise StepNotAllowed."""
-    step = STEPS[step_code]
-    if not set(roles) & set(step.roles):
-        raise StepNotAllowed(f"Anda tidak berwenang melakukan langkah \u201c{step.label}\u201d.")
-    if state not in step.from_states:
-        raise StepNotAllowed(f"Langkah \u201c{step.label}\u201d tidak dapat dilakukan karena perubahan ini "
-                             f"berstatus \u201c{STATES[state].label}\u201d. Mungkin anggota tim lain sudah "
-                             "memprosesnya; muat ulang halaman.")
-    if step.not_contributor and actor_id in contributors:
-        raise StepNotAllowed("Perubahan yang Anda tulis sendiri harus ditinjau anggota tim lain.")
-    if step.approval == "required" and not needs_approval:
-        raise StepNotAllowed("Perubahan ini tidak memerlukan persetujuan Kepala Dinas.")
-    if step.approval == "done" and needs_approval and state != "disetujui":
-        raise StepNotAllowed("Materi ini harus disetujui Kepala Dinas sebelum diterbitkan "
-                             "(SOP Sosialisasi melalui Media Cetak, langkah 5).")
-    return step
-
-
-def role_allows(step_code: str, roles) -> bool:
-    """Whether the roles could ever take the step (a refusal by role, not by state)."""
-    return bool(set(roles) & set(STEPS[step_code].roles))
-
-
-# ------------------------------------------------------------------ what may be edited
-
-CONTENT = "content/"
-# Files the generators write at every build are never written by hand: portal.publish.generated.
-RESERVED = ("pengaduan/", "pengaduan.md", "data/", "assets/", "berita/index.md")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-PAGE_PATH = re.compile(r"^[a-z0-9-]+(?:/[a-z0-9-]+)*\.md$")
-SCHEDULE = "content/data/sosialisasi/jadwal.yml"
-OFFICE = "content/data/dinas.yml"
-MENU = "mkdocs.yml"
-MATERIALS = "content/sosialisasi/materi/"
-NEWS = "content/berita/posts/"
-
-
-def page_path_problem(relpath: str) -> str | None:
-    """Why `relpath` (relative to content/) may not be written as a page; None when it may."""
-    if ".." in relpath.split("/") or relpath.startswith("/") or "\\" in relpath:
-        return "Nama halaman tidak boleh berisi '..', '/' di depan, atau '\\'."
-    if not PAGE_PATH.match(relpath):
-        return ("Nama halaman hanya boleh berisi huruf kecil, angka dan tanda hubung (misalnya "
-                "layanan/surat-pindah), dan berakhir .md.")
-    if relpath.startswith(RESERVED) or relpath in RESERVED:
-        return f"Alamat \u201c{relpath}\u201d dipakai oleh portal atau sistem; pilih nama lain."
-    if publish.generated(relpath) and relpath.startswith("layanan/"):
-        return (f"Halaman layanan \u201c{relpath}\u201d dibuat otomatis dari data Standar Pelayanan "
-                "(content/data/standar-pelayanan/), sehingga tidak dapat ditulis di sini.")
-    if publish.generated(relpath):
-        return (f"Halaman \u201c{relpath}\u201d dibuat otomatis dari data saat situs dibangun, sehingga "
-                "tidak dapat ditulis di sini.")
-    return None
-
-
-def slugify(title: str) -> str:
-    text = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
-    return text[:60].strip("-") or "halaman"
-
-
-# ------------------------------------------------------------------ checking a text
-
-_LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-
-
-def _line_of(text: str, index: int) -> int:
-    return text.count("\n", 0, index) + 1
-
-
-def check_text(relpath: str, text: str, existing: set[str]) -> dict:
-    """Check a page's text before it is kept: front matter (dates, status), links to pages that
-    exist, images with alt text. `existing` holds the paths under content/ that exist (published,
-    plus files of this change). Returns the front matter; raises BadInput naming the line."""
-    display = f"content/{relpath}"
-    if "\x00" in text:
-        raise BadInput("Teks berisi karakter yang tidak sah.")
-    try:
-        meta, _ = drafts.parse_front_matter(text, display)
-    except DataError as exc:
-        raise BadInput(f"{exc}") from None
-    _, body = drafts.split(text)
-    base = PurePosixPath(relpath).parent
-    for match in _LINK.finditer(text):
-        image, alt, target = match.group(1), match.group(2).strip(), match.group(3)
-        line = _line_of(text, match.start())
-        if image and not alt:
-            raise BadInput(f"{display} baris {line}: gambar \u201c{target}\u201d belum memiliki teks "
-                           "pengganti (alt). Tulis keterangan singkat gambar di antara [ dan ].")
-        if "://" in target or target.startswith(("/", "#", "mailto:", "tel:")):
-            continue
-        path = target.split("#", 1)[0].split("?", 1)[0]
-        if not path:
-            continue
-        resolved = _normalise(base / path)
-        if resolved is None:
-            raise BadInput(f"{display} baris {line}: tautan \u201c{target}\u201d keluar dari folder situs.")
-        if resolved in existing or publish.generated(resolved):
-            continue
-        if not image and path.endswith("/") and (resolved.rstrip("/") + "/index.md") in existing:
-            continue
-        what = "gambar" if image else "halaman"
-        raise BadInput(f"{display} baris {line}: tautan ke {what} \u201c{target}\u201d menuju berkas yang "
-                       "tidak ada. Periksa ejaan nama berkasnya, atau pilih halaman dari daftar halaman.")
-    return meta
-
-
-def _normalise(path: PurePosixPath) -> str | None:
-    parts: list[str] = []
-    for part in path.parts:
-        if part == "..":
-            if not parts:
-                return None
-            parts.pop()
-        elif part not in (".", ""):
-            parts.append(part)
-    return "/".join(parts)
-
-
-def strip_system_keys(text: str) -> str:
-    """Approval keys are written by the system only: a typed or copied one is dropped."""
-    head, body = drafts.split(text)
-    if not head:
-        return text
-    kept = [line for line in head.split("\n")
-            if not re.match(rf"^({'|'.join(drafts.APPROVAL_KEYS)})\s*:", line)]
-    return "\n".join(kept) + body
-
-
-def with_approval(text: str, who: str, day: date) -> tuple[str, str]:
-    """The text with the approval keys the system writes, and the hash of the approved body."""
-    text = strip_system_keys(text)
-    head, body = drafts.split(text)
-    digest = drafts.body_hash(body)
-    keys = (f"disetujui_oleh: {json.dumps(who, ensure_ascii=False)}\n"
-            f"tanggal_disetujui: {day.isoformat()}\npersetujuan: {digest}\n")
-    if head:
-        close = head.rstrip("\n").rfind("\n")
-        head = head[:close + 1] + keys + head[close + 1:]
-    else:
-        head = "---\n" + keys + "---\n"
-    return head + body, digest
-
-
-def needs_approval(path: str, text: str | None) -> bool:
-    if text is None or not path.startswith(CONTENT) or not path.endswith(".md"):
-        return False
-    try:
-        meta, _ = drafts.parse_front_matter(text, path)
-    except DataError:
-        meta = {}
-    return drafts.needs_approval(path[len(CONTENT):], meta)
 
 
 # ------------------------------------------------------------------ the store
@@ -557,14 +331,3 @@ def commit_message(db, change: Change) -> str:
     if change.restored_from:
         lines.append(f"Dipulihkan-dari: {change.restored_from}")
     return "\n".join(lines) + "\n"
-
-
-def diff(before: str | None, after: str | None, name: str) -> str:
-    return "".join(difflib.unified_diff((before or "").splitlines(keepends=True),
-                                        (after or "").splitlines(keepends=True),
-                                        fromfile=f"terbit/{name}", tofile=f"perubahan/{name}"))
-
-
-def dump_yaml(data) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-

@@ -44,7 +44,8 @@ STATUSES = (REPORT_DRAFT, REPORT_APPROVED)
 # Chart labels (the SVG cuts labels at 22 characters; the tables keep the full names).
 SHORT_REASONS = {"bukan_wewenang": "Bukan wewenang", "duplikat": "Duplikat", "bukan_pengaduan": "Bukan pengaduan",
                  "kasar": "Kata kasar/ancaman"}
-SHORT_CLOCKS = {"penerimaan": "Pencatatan (SOP)", "tanggapan": "Tanggapan (UU 25)", "penyelesaian": "Keputusan (60 hari)",
+# {batas}: the clock's standard as the report recorded it from the SOP data ("60 hari kalender").
+SHORT_CLOCKS = {"penerimaan": "Pencatatan (SOP)", "tanggapan": "Tanggapan (UU 25)", "penyelesaian": "Keputusan ({batas})",
                 "lapor_tindak_lanjut": "SP4N-LAPOR!"}
 SHORT_STEPS = {1: "Penerimaan", 2: "Telaah", 3: "Nota dinas", 4: "Disposisi", 5: "Konsep", 6: "Persetujuan",
                7: "Pengiriman"}
@@ -161,13 +162,16 @@ def _comparison(page: _Page, doc: dict, prev: dict) -> None:
     def clock(d, code):
         return next((k["tepat_waktu"]["teks"] for k in d["ketepatan"] if k["kode"] == code), "-")
 
+    receipt = next((k for k in b["ketepatan"] if k["kode"] == "penerimaan"), None)
+
     rows = [
         ["Pengaduan diterima", a["diterima"], b["diterima"]],
         ["Ditindaklanjuti", a["hasil"]["ditindaklanjuti"], b["hasil"]["ditindaklanjuti"]],
         ["Lama penanganan, median (hari kerja)", _n(a["lama"]["keseluruhan"]["median"]),
          _n(b["lama"]["keseluruhan"]["median"])],
         ["Tanggapan tepat waktu (UU 25/2009)", clock(a, "tanggapan"), clock(b, "tanggapan")],
-        ["Pencatatan dalam 1 hari kerja (SOP)", clock(a, "penerimaan"), clock(b, "penerimaan")],
+        [f"Pencatatan dalam {receipt['batas'] if receipt else 'batas waktu'} (SOP)", clock(a, "penerimaan"),
+         clock(b, "penerimaan")],
         ["Terbuka dan terlambat pada akhir tahun", a["terlambat_akhir_tahun"]["jumlah"],
          b["terlambat_akhir_tahun"]["jumlah"]],
         ["Dibuka kembali", a["dibuka_kembali"]["peristiwa"], b["dibuka_kembali"]["peristiwa"]],
@@ -259,7 +263,8 @@ def page_markdown(doc: dict, prev: dict | None) -> tuple[str, dict[str, str]]:
              "pengaduan yang langkahnya sudah selesai atau batas waktunya sudah lewat; yang belum jatuh tempo atau "
              "sedang menunggu informasi dari pengadu belum dinilai.\n")
     rated = [k for k in a["ketepatan"] if k["dinilai"]]
-    svg = charts.bars("Persentase tepat waktu", [SHORT_CLOCKS.get(k["kode"], k["nama"]) for k in rated],
+    labels = [SHORT_CLOCKS.get(k["kode"], k["nama"]).replace("{batas}", k["batas"]) for k in rated]
+    svg = charts.bars("Persentase tepat waktu", labels,
                       [("Tepat waktu", [k["tepat_waktu"]["persen"] for k in rated])], decimals=1, unit=" %")
     rows = [[f"{k['nama']} ({k['batas']})", k["dasar"], k["dinilai"], k["tepat"], k["terlambat"],
              k["belum_jatuh_tempo"] + k["ditunda"], k["tepat_waktu"]["teks"]] for k in a["ketepatan"]]

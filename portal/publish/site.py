@@ -2,7 +2,8 @@
 
     python -m portal.publish site --engine mkdocs|zensical [--preview] --out DIR
 
-1. stage: copy content/ and the theme overrides into a build folder (never written: content/);
+1. stage: copy content/ and the theme overrides into a build folder (never written: content/),
+   and fill the named values (`{{ tenggat.tanggapan }}`, portal.publish.values) into that copy;
 2. generate: run the generators of portal.publish there (SOP pages, materials with their PDFs,
    sessions, news feed, complaints, profile, report, service pages); a file of content/ at a path
    a generator writes stops the build (one source per page);
@@ -33,7 +34,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from . import GENERATORS, DataError, check as checker, drafts, generate
+from . import GENERATORS, DataError, check as checker, drafts, generate, values
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINES = ("mkdocs", "zensical")
@@ -151,6 +152,9 @@ def stage(folder: Path, *, root: Path = ROOT, preview: bool = False, cache_dir: 
         approvals = drafts.approved_hashes(root)
     if approvals is not None:  # before the generators, so that materials' PDFs and lists agree
         drafts.verify_approvals(docs, approvals)
+    # After the approvals (a page is approved as written, with its `{{ name }}`), before the
+    # generators, which read the pages and the service standards.
+    values.fill_staged(docs)
 
     cache = Path(cache_dir) if cache_dir else root / CACHE
     cache.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from ..domain import regions
 from ..domain.population import recap, schema, siak, store, template
 from ..domain.population.layout import label
 from ..domain.population.reading import Problem
-from . import get_db, now, params
+from . import calendar, catalog, get_db, now, params
 from .auth import requires
 
 bp = Blueprint("population", __name__, url_prefix="/pengaduan/staf/data")
@@ -66,12 +66,18 @@ def _read_uploads(field: str) -> tuple[list[tuple[str, bytes]], list[Problem]]:
     return files, problems
 
 
+def _deadline() -> dict:
+    "The SOP's report deadline and the office's calendar, as the domain's functions take them."
+    return {"rule": catalog().laporan_kependudukan, "calendar": calendar()}
+
+
 def _index_page(*, problems=None, imported=None, form=None, status=200):
     periode, error = _period_arg(form)
     db = get_db()
     return render_template(
         "population/index.html", periode=periode, period_error=error, kecamatan=regions.kecamatan_list(),
-        statuses=recap.status(db, periode, now().date()), due=template.deadline(periode),
+        statuses=recap.status(db, periode, now().date(), **_deadline()), rule=catalog().laporan_kependudukan,
+        due=template.deadline(periode, **_deadline()).due,
         history=store.history(db, periode, limit=30), problems=problems, imported=imported, form=form or {},
         topics=schema.TOPICS), status
 
@@ -92,7 +98,7 @@ def download_template():
         return _index_page(problems=[Problem("", None, "", error or "Pilih kecamatan untuk templat.")],
                            form=request.args, status=400)
     name = f"laporan-kependudukan-{region.nama.lower().replace(' ', '-')}-{periode}.xlsx"
-    return Response(template.build(kode, periode), mimetype=XLSX,
+    return Response(template.build(kode, periode, **_deadline()), mimetype=XLSX,
                     headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
@@ -133,7 +139,7 @@ def recap_page():
     reported = [k for k in regions.kecamatan_list() if k.kode in result.kecamatan]
     return render_template("population/recap.html", periode=periode, period_error=error, topic=topic,
                            topics=schema.TOPICS, result=result, reported=reported, label=label,
-                           statuses=recap.status(get_db(), periode, now().date()))
+                           statuses=recap.status(get_db(), periode, now().date(), **_deadline()))
 
 
 def _tolerance(source) -> tuple[int, str | None]:

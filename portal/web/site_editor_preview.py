@@ -13,8 +13,8 @@ import nh3
 from flask import abort, current_app, flash, render_template, request, url_for
 
 from ..domain import site_changes as sc, site_forms
-from ..publish import drafts, site as pipeline
-from . import get_db
+from ..publish import DataError, drafts, site as pipeline, values
+from . import catalog, get_db
 from .auth import requires
 from .site_editor import bp, repo
 
@@ -45,9 +45,14 @@ def _site_styles() -> list[str]:
 
 
 def render_preview(path: str, text: str) -> str:
-    """The page's HTML as the build renders it: the Markdown extensions of mkdocs.yml."""
+    """The page's HTML as the build renders it: the named values filled in (`{{ tenggat.tanggapan }}`,
+    DataError for an unknown one, as the build stops), then the Markdown extensions of mkdocs.yml."""
+    front, body = drafts.split(text)
+    return _html(values.fill(body, values.named(catalog().time_standards), path, first_line=front.count("\n") + 1))
+
+
+def _html(body: str) -> str:
     names, configs = _markdown_config(repo().read(sc.MENU) or "")
-    _, body = drafts.split(text)
     rendered = markdown.markdown(body, extensions=names, extension_configs=configs)
     return nh3.clean(rendered, tags=nh3.ALLOWED_TAGS | {"img", "table", "thead", "tbody", "tr", "th", "td", "div",
                                                          "p", "h1", "h2", "h3", "h4", "pre", "code", "dl", "dt", "dd"},
@@ -67,13 +72,19 @@ def preview():
     except sc.BadInput as exc:
         text = f"---\n---\n{form['isi']}"
         flash(str(exc))
-    body = render_preview(path, text)
+    problem = None
+    try:
+        body = render_preview(path, text)
+    except DataError as exc:  # shown as the build would stop, with the page as written
+        problem = f"Situs tidak dapat dibangun dengan halaman ini: {exc}"
+        body = _html(drafts.split(text)[1])
     # Images of the change and of the site: shown from the portal (they are not live yet).
     change_id = f.get("change_id", type=int)
     base = Path(path[len(sc.CONTENT):]).parent.as_posix()
     body = re.sub(r'src="(?!https?:|/)([^"]+)"',
                   lambda m: f'src="{url_for(".asset", change_id=change_id or 0, path=_join(base, m.group(1)))}"', body)
-    return render_template("situs/preview.html", body=body, styles=_site_styles(), title=form.get("title") or "Pratinjau")
+    return render_template("situs/preview.html", body=body, styles=_site_styles(), title=form.get("title") or "Pratinjau",
+                           problem=problem)
 
 
 def _join(base: str, link: str) -> str:

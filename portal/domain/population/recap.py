@@ -1,10 +1,10 @@
 """Recapitulation of a period's kecamatan reports, and which kecamatan are late.
 
 Kecamatan and kabupaten figures are sums over the desa codes of the current reports. A report
-is due REPORT_DAYS (10) calendar days after the period ends (SOP Pelaporan Data Kependudukan,
-step 1, "10 Hari"); calendar days, not working days, because the SOP gives no unit and the
-deadline is printed in the template, where a plain date is clearest. A kecamatan without a
-report is late from the day after that date.
+is due when the SOP's standard has run from the period's last day (SOP Pelaporan Data
+Kependudukan, step 1: its waktu and `tenggat` in content/data/sop/, read as
+catalog.laporan_kependudukan; template.deadline counts it). A kecamatan without a report is
+late from the day after that date.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .. import regions
+from ..calendar import Calendar
+from ..catalog import TimeStandard
 from . import store
 from .template import deadline
 
@@ -59,9 +61,9 @@ class Status:
         return f"Sudah lapor, terlambat {self.days_late} hari" if self.days_late else "Sudah lapor tepat waktu"
 
 
-def status(db, periode: str, today: date) -> list[Status]:
+def status(db, periode: str, today: date, rule: TimeStandard, calendar: Calendar) -> list[Status]:
     """Every kecamatan with its report (or none) and how late it is; missing ones first."""
-    due = deadline(periode)
+    due = deadline(periode, rule, calendar).due
     first_late = due + timedelta(days=1)
     reports = store.current_reports(db, periode)
     result = []

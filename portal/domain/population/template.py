@@ -8,19 +8,19 @@ whole number >= 0 only. Layout: see layout.py.
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import regions
+from ..calendar import Calendar, Deadline
+from ..catalog import TimeStandard
 from ..formatting import tanggal_panjang
 from . import schema
 from .layout import (DATA_ROW, FIELD_ROW, INFO_CELLS, INSTRUCTIONS_SHEET, LABEL_ROW, column_letter, label,
                      sheet_fields)
-
-REPORT_DAYS = 10  # SOP Pelaporan Data Kependudukan, step 1: "10 Hari" after the period ends (calendar days)
 
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=13)
@@ -28,9 +28,10 @@ _FIELD = Font(size=8, color="808080")
 _OPEN = PatternFill("solid", fgColor="FFF9E0")  # pale yellow: the cells to fill
 
 
-def deadline(periode: str) -> date:
-    """The last day a kecamatan report for the period is on time."""
-    return schema.period_end(periode) + timedelta(days=REPORT_DAYS)
+def deadline(periode: str, rule: TimeStandard, calendar: Calendar) -> Deadline:
+    """The last day a kecamatan report for the period is on time: the SOP's standard
+    (catalog.laporan_kependudukan) counted from the period's last day on the office's calendar."""
+    return rule.deadline(calendar, schema.period_end(periode))
 
 
 def describe_period(periode: str) -> str:
@@ -40,15 +41,16 @@ def describe_period(periode: str) -> str:
     return f"bulan {periode[5:]}/{periode[:4]}" if m else periode
 
 
-def build(kecamatan: str, periode: str) -> bytes:
-    """The template as .xlsx bytes. Raises ValueError for an unknown kecamatan or period."""
+def build(kecamatan: str, periode: str, rule: TimeStandard, calendar: Calendar) -> bytes:
+    """The template as .xlsx bytes, with the deadline of `rule` (catalog.laporan_kependudukan).
+    Raises ValueError for an unknown kecamatan or period."""
     kec = regions.get(kecamatan)
     if kec is None or kec.jenis != "kecamatan":
         raise ValueError(f"Kode kecamatan {kecamatan!r} tidak dikenal; tulis misalnya 35.03.11.")
     end = schema.period_end(periode)  # raises ValueError with an Indonesian message
     desa = regions.desa_list(kecamatan)
     wb = Workbook()
-    _instructions(wb.active, kec, periode, end)
+    _instructions(wb.active, kec, periode, end, rule, deadline(periode, rule, calendar).due)
     for topic in schema.TOPICS:
         _topic_sheet(wb.create_sheet(topic.code), topic, kec, periode, desa)
     out = io.BytesIO()
@@ -62,12 +64,12 @@ def _protect(ws) -> None:
     ws.protection.autoFilter = False
 
 
-def _instructions(ws, kec: regions.Region, periode: str, end: date) -> None:
+def _instructions(ws, kec: regions.Region, periode: str, end: date, rule: TimeStandard, due: date) -> None:
     ws.title = INSTRUCTIONS_SHEET
     ws["A1"] = "Laporan Data Kependudukan Kecamatan"
     ws["A1"].font = _TITLE
     rows = {"kecamatan": ("Kode kecamatan", kec.kode), "nama": ("Kecamatan", kec.nama),
-            "periode": ("Periode", periode), "batas": ("Batas pengiriman", tanggal_panjang(deadline(periode)))}
+            "periode": ("Periode", periode), "batas": ("Batas pengiriman", tanggal_panjang(due))}
     for key, (name, value) in rows.items():
         ws.cell(INFO_CELLS[key], 1, name).font = _BOLD
         ws.cell(INFO_CELLS[key], 2, value)
@@ -86,7 +88,7 @@ def _instructions(ws, kec: regions.Region, periode: str, end: date) -> None:
         "Bidang PIAK Dispendukcapil.",
         "8. Bila portal menampilkan daftar masalah, perbaiki semuanya lalu kirim lagi seluruh berkas. Berkas "
         "perbaikan menggantikan kiriman sebelumnya untuk kecamatan dan periode yang sama.",
-        f"Batas waktu: {REPORT_DAYS} hari setelah akhir periode, yaitu {tanggal_panjang(deadline(periode))} "
+        f"Batas waktu: {rule.hitungan} setelah akhir periode, yaitu {tanggal_panjang(due)} "
         "(SOP Pelaporan Data Kependudukan).",
         "Berkas ini hanya berisi angka agregat per desa; jangan menuliskan nama atau NIK penduduk.",
     ]
