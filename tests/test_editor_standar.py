@@ -11,32 +11,14 @@ from html.parser import HTMLParser
 import pytest
 import yaml
 
-from portal import create_app
 from portal.domain import site_changes as sc, standar
 from portal.publish import deploy_job
 import conftest
-from editor_helpers import PASSWORD, ROOT, content_repo, now, team
+from editor_helpers import PASSWORD, ROOT, now
+from test_editor_web import app, ids, repo  # noqa: F401  (the fixtures: the editor's portal, its repository, the team)
 
 BASE = "/pengaduan/staf/situs"
 KK = "content/data/standar-pelayanan/kk.yml"
-
-
-@pytest.fixture
-def repo(tmp_path):
-    return content_repo(tmp_path / "repo")
-
-
-@pytest.fixture
-def app(tmp_path, smtp, repo):
-    config = conftest.portal_config(tmp_path / "data", smtp.port)
-    config |= {"CONTENT_REPO": str(repo.path), "CONTENT_DIR": str(repo.path / "content"),
-               "SITE_DIR": str(tmp_path / "site")}
-    return create_app(config)
-
-
-@pytest.fixture
-def ids(db):
-    return team(db)
 
 
 class FormFields(HTMLParser):

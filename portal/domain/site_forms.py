@@ -165,18 +165,29 @@ def docx_to_markdown(data: bytes, name: str, page: str, stem: str) -> tuple[str,
 
 # ------------------------------------------------------------------ YAML data files
 
-def _yaml() -> YAML:
+def round_trip(sequence: int = 4, offset: int = 2) -> YAML:
+    """A YAML reader and writer that keeps a data file's comments, quotes and layout (the list
+    indent is the file's own), and never folds a long line: a changed sentence is one changed line
+    in the reviewer's diff."""
     y = YAML()
     y.preserve_quotes = True
     y.width = 4096
-    y.indent(mapping=2, sequence=4, offset=2)
+    y.indent(mapping=2, sequence=sequence, offset=offset)
     return y
 
 
-def _dump(data) -> str:
+def dump_text(data, yaml: YAML) -> str:
     out = io.StringIO()
-    _yaml().dump(data, out)
+    yaml.dump(data, out)
     return out.getvalue()
+
+
+def _yaml() -> YAML:
+    return round_trip()
+
+
+def _dump(data) -> str:
+    return dump_text(data, _yaml())
 
 
 SESSION_FIELDS = ("tanggal", "mulai", "selesai", "tempat", "kecamatan", "desa", "audiens", "topik", "panitia",

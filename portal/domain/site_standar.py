@@ -17,7 +17,6 @@ SOP Pengelolaan Website (step 4) gives updating the site's data to the web team.
 
 from __future__ import annotations
 
-import io
 import re
 import tempfile
 from pathlib import Path
@@ -25,7 +24,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from . import sop, standar
+from . import site_forms, sop, standar
 from .errors import DataError
 from .site_changes import BadInput
 
@@ -76,19 +75,12 @@ _LABEL = {k: n for k, n, _, _ in COMPONENTS}
 
 
 def _yaml() -> YAML:
-    # The standard files' own layout (list items under their key, not indented); no folding of
-    # long lines, so that a changed sentence is one changed line in the reviewer's diff.
-    y = YAML()
-    y.preserve_quotes = True
-    y.width = 4096
-    y.indent(mapping=2, sequence=2, offset=0)
-    return y
+    # The standard files' own layout: list items under their key, not indented.
+    return site_forms.round_trip(sequence=2, offset=0)
 
 
 def _dump(data) -> str:
-    out = io.StringIO()
-    _yaml().dump(data, out)
-    return out.getvalue()
+    return site_forms.dump_text(data, _yaml())
 
 
 class FieldError(BadInput):
