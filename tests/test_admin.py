@@ -111,7 +111,8 @@ def test_admin_creates_an_account_that_must_change_its_password(app, admin_clien
     # The password is shown once: not on the account page, not in the audit log.
     assert password not in admin_client.get(ADMIN + "akun/sri.wahyuni").get_data(as_text=True)
     assert not db.execute("SELECT count(*) FROM audit_log WHERE detail LIKE ?", [f"%{password}%"]).fetchone()[0]
-    assert audit_rows(db, "buat_akun") == [(staff["admin"], f"akun {new.id}: sri.wahyuni, peran operator, kabid")]
+    assert audit_rows(db, "buat_akun") == [(staff["admin"],
+                                            f"akun {new.id}: sri.wahyuni, peran Operator Pengaduan, Kabid PIAK")]
     listing = admin_client.get(ADMIN).get_data(as_text=True)
     assert "Sri Wahyuni" in listing and "Kasi Pelayanan" in listing and "wajib ganti kata sandi" in listing
 
@@ -147,8 +148,8 @@ def test_admin_changes_roles_and_profile_with_audit_rows(admin_client, db, staff
     response = post(admin_client, ADMIN + "akun/operator/peran", {"roles": ["operator", "pejabat"]})
     assert response.status_code == 303
     assert users.roles_of(db, uid, wib()) == {"operator", "pejabat"}
-    assert audit_rows(db, "ubah_peran") == [(staff["admin"], f"akun {uid}: operator, peran operator \u2192 "
-                                                             "operator, pejabat")]
+    assert audit_rows(db, "ubah_peran") == [(staff["admin"], f"akun {uid}: operator, peran Operator Pengaduan "
+                                                             "\u2192 Operator Pengaduan, Pejabat penanggap")]
     response = post(admin_client, ADMIN + "akun/operator/profil",
                     {"display_name": "Dwi Lestari", "jabatan": "Analis Pengaduan"})
     assert response.status_code == 303
@@ -157,7 +158,7 @@ def test_admin_changes_roles_and_profile_with_audit_rows(admin_client, db, staff
     assert len(audit_rows(db, "ubah_profil")) == 1
     page = admin_client.get(ADMIN + "akun/operator").get_data(as_text=True)
     assert "Peran tetap disimpan." not in page  # the flash was shown once, after the first change
-    assert "ubah peran" in page and "ubah profil" in page  # the account's history
+    assert "mengubah peran tetap" in page and "mengubah nama dan jabatan" in page  # the account's history, in words
 
 
 def test_a_role_change_takes_effect_in_the_open_session(app, admin_client, db, staff):
@@ -262,7 +263,7 @@ def test_an_acting_grant_counts_only_within_its_period(admin_client, db, staff):
     page = admin_client.get(ADMIN + "akun/pejabat").get_data(as_text=True)
     assert "sudah berakhir" in page and "SP Plh nomor 800/2/2025" in page
     rows = audit_rows(db, "beri_peran_sementara")
-    assert len(rows) == 2 and all(r[1].startswith(f"akun {uid}: pejabat, peran sementara kadis") for r in rows)
+    assert len(rows) == 2 and all(r[1].startswith(f"akun {uid}: pejabat, peran sementara Kepala Dinas") for r in rows)
     # The running grant is revoked at once; an ended one cannot be revoked again.
     running = [g for g in accounts.grants_of(db, uid, wib()) if g.status == "berlaku"][0]
     assert post(admin_client, ADMIN + "akun/pejabat/peran-sementara/cabut",

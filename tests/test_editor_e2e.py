@@ -156,7 +156,7 @@ def test_word_document_becomes_a_live_news_item_found_by_search(team, editor_ser
     wulan.get_by_role("link", name="Impor dari Word").first.click()
     wulan.get_by_label("Jenis tulisan").select_option("berita")
     wulan.get_by_label("Judul", exact=True).fill("Perekaman KTP-el keliling di sekolah")
-    wulan.get_by_label("Tanggal berita (TTTT-BB-HH)").fill("2026-12-01")
+    wulan.get_by_label("Tanggal berita").fill("2026-12-01")
     wulan.get_by_label("Berkas Word (.docx)").set_input_files(str(docx_file(tmp_path)))
     shot(wulan, "situs-impor-word")
     wulan.get_by_role("button", name="Impor menjadi draf").click()

@@ -333,6 +333,6 @@ def test_the_situs_page_tells_the_team_when_new_portal_data_could_not_reach_the_
     client = app.test_client()
     login(client, "web1")
     page = client.get(BASE + "/").get_data(as_text=True)
-    assert "Senin, 2 November 2026 pukul 09.30: gagal" in page  # office time (WIB)
+    assert "Senin, 2 November 2026 pukul 09.30 WIB: gagal" in page  # in office time
     assert "daftar.json, baris 1: berkas JSON rusak" in page
     assert "situs awal" not in page  # only rebuilds for new data and their failures are listed

@@ -30,3 +30,12 @@ def test_templates_format_stored_times_as_the_domain_does(app):
             t=stored, n=50000, s="-")
     moment = datetime.fromisoformat(stored)
     assert rendered == f"{formatting.tanggal_panjang(moment)} {formatting.jam(moment)} {formatting.angka(50000)} -"
+
+
+def test_a_moment_stored_in_utc_reads_in_office_time(app):
+    """The site editor stores UTC, the portal's clock office time: both read as office time."""
+    with app.app_context():
+        render = app.jinja_env.from_string("{{ t|waktu }}").render
+        assert render(t="2026-11-29T08:53:00+00:00") == "Minggu, 29 November 2026 pukul 15.53 WIB"
+        assert render(t="2026-11-29T15:53:00+07:00") == "Minggu, 29 November 2026 pukul 15.53 WIB"
+    assert formatting.waktu(datetime(2026, 11, 29, 15, 53)) == "Minggu, 29 November 2026 pukul 15.53"

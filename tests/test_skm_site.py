@@ -80,6 +80,17 @@ def test_results_page_shows_ikm_band_and_follow_up_and_suppresses_a_small_period
     assert "[Semester I 2026](2026-S1.md)" in out["skm/index.md"]
 
 
+def test_a_running_period_says_as_of_which_day_in_words(db, tmp_path):
+    folder = content(tmp_path)
+    services = standar.names(folder)
+    for scores in [GOOD] * 3:
+        respond(db, services, scores, date(2026, 8, 4))
+    skm_results.export(db, "2026-S2", folder, services=services, today=date(2026, 8, 20))
+    page = site.generate(folder, preview=False)["skm/2026-S2.md"]
+    assert "(sementara, keadaan per 20 Agustus 2026)" in page
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", page)
+
+
 def test_poster_is_one_page_with_the_survey_address(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_URL", "https://dispendukcapil.contoh.id")
     out = site.generate(content(tmp_path), preview=False)

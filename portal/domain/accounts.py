@@ -9,7 +9,7 @@ from datetime import datetime
 from werkzeug.security import generate_password_hash
 
 from ..db import write_transaction
-from . import audit, emails
+from . import audit, emails, formatting
 from .passwords import new_password
 from .signin import end_sessions
 from .users import ROLES, InvalidProfile, User, UserError, _require, create_user, get, roles_of
@@ -139,6 +139,11 @@ def _check_roles(roles) -> list[str]:
     return roles
 
 
+def _named(roles) -> str:
+    """Roles as the administrator reads them ("Kepala Dinas, Administrator"), not their codes."""
+    return ", ".join(ROLES.get(r, r) for r in roles) or "-"
+
+
 def _log(db, by: int | None, action: str, user: User, text: str, now: datetime) -> None:
     audit.record(db, by, action, f"akun {user.id}: {user.username}, {text}", now)
 
@@ -163,7 +168,7 @@ def create_account(db, username: str, *, display_name: str, jabatan: str | None,
     with write_transaction(db):
         user_id = create_user(db, username, password, display_name=display_name, roles=roles, now=now,
                               jabatan=jabatan, must_change_password=True, granted_by=by)
-        _log(db, by, "buat_akun", get(db, user_id), f"peran {', '.join(_ordered(roles))}", now)
+        _log(db, by, "buat_akun", get(db, user_id), f"peran {_named(_ordered(roles))}", now)
     return user_id, password
 
 
@@ -226,7 +231,7 @@ def set_roles(db, user_id: int, roles: list[str], *, by: int, now: datetime) -> 
             db["user_roles"].insert({"user_id": user_id, "role": role, "granted_by": by,
                                      "granted_at": now.isoformat()})
         _log(db, by, "ubah_peran", user,
-             f"peran {', '.join(before) or '-'} \u2192 {', '.join(_ordered(roles))}", now)
+             f"peran {_named(before)} \u2192 {_named(_ordered(roles))}", now)
 
 
 def deactivate(db, user_id: int, *, by: int, now: datetime) -> None:
@@ -303,7 +308,8 @@ def grant_acting(db, user_id: int, role: str, valid_from: datetime | None, valid
                                             "valid_until": end.isoformat(), "granted_by": by,
                                             "granted_at": now.isoformat()}).last_pk
         _log(db, by, "beri_peran_sementara", user,
-             f"peran sementara {role} (hak {grant_id}) {start.isoformat()} s.d. {end.isoformat()}"
+             f"peran sementara {ROLES[role]} (hak {grant_id}) {formatting.waktu(start, now.tzinfo)} s.d. "
+             f"{formatting.waktu(end, now.tzinfo)}"
              + (f"; dasar: {note}" if note else ""), now)
     return grant_id
 
@@ -326,8 +332,9 @@ def revoke_grant(db, user_id: int, grant_id: int, *, by: int, now: datetime) -> 
             what = "dibatalkan sebelum mulai"
         else:
             db.execute("UPDATE user_roles SET valid_until = ? WHERE id = ?", [moment, grant_id])
-            what = f"diakhiri {moment} (semula s.d. {end})"
-        _log(db, by, "cabut_peran_sementara", user, f"peran sementara {role} (hak {grant_id}) {what}", now)
+            what = f"diakhiri {formatting.waktu(moment, now.tzinfo)} (semula s.d. {formatting.waktu(end, now.tzinfo)})"
+        _log(db, by, "cabut_peran_sementara", user, f"peran sementara {ROLES.get(role, role)} (hak {grant_id}) {what}",
+             now)
 
 
 def _refuse_ended_period(end: datetime, now: datetime) -> None:

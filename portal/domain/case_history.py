@@ -50,7 +50,6 @@ def access_lines(db, complaint_id: int) -> list[dict]:
     for entry in audit.grouped_for_complaint(db, complaint_id):
         title = inbox.title_at(db, entry["actor_id"], entry["jabatan"], entry["first"])
         who = " ".join(part for part in (title, entry["who"]) if part)
-        done = ", ".join(f"{policy.AUDIT_LABELS.get(action, action.replace('_', ' '))} {count} kali"
-                         for action, count in entry["actions"])
+        done = ", ".join(f"{policy.audit_label(action)} {count} kali" for action, count in entry["actions"])
         out.append({**entry, "text": f"{who} {done}"})
     return out

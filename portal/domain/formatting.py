@@ -5,7 +5,7 @@ One place on babel's "id" locale, so that a date or a number reads the same wher
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 
 from babel.dates import format_date, get_month_names
 from babel.numbers import format_decimal
@@ -37,6 +37,18 @@ def jam(value: str | time | datetime) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)  # as stored: "2026-11-02T09:15:00+07:00"
     return value.strftime("%H.%M")
+
+
+def waktu(value: str | datetime, tz: tzinfo | None = None) -> str:
+    """A moment as the office writes it: "Rabu, 25 November 2026 pukul 09.15 WIB". Given the
+    office's zone `tz`, a moment stored with its offset (UTC, say) is first put in it and named
+    ("WIB"); without `tz` it reads as stored, unnamed."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)  # as stored: "2026-11-02T09:15:00+07:00"
+    if tz is None or value.tzinfo is None:
+        return f"{tanggal_panjang(value)} pukul {jam(value)}"
+    value = value.astimezone(tz)
+    return f"{tanggal_panjang(value)} pukul {jam(value)} {value.tzname()}"
 
 
 def angka(value: float, decimals: int = 0) -> str:

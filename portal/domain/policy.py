@@ -108,7 +108,22 @@ AUDIT_LABELS = {
     "unduh_jejak_audit": "mengunduh jejak audit",
     "setujui_publikasi": "menyetujui publikasi",
     "tarik_publikasi": "menarik publikasi",
+    # An account's history (accounts.py), on the administrator's account page.
+    "buat_akun": "membuat akun",
+    "ubah_profil": "mengubah nama dan jabatan",
+    "ubah_email": "mengubah alamat e-mail",
+    "ubah_peran": "mengubah peran tetap",
+    "nonaktifkan": "menonaktifkan akun",
+    "aktifkan": "mengaktifkan kembali akun",
+    "reset_kata_sandi": "mengatur ulang kata sandi",
+    "beri_peran_sementara": "memberi peran sementara",
+    "cabut_peran_sementara": "mencabut peran sementara",
 }
+
+
+def audit_label(action: str) -> str:
+    """An access-log action in office words; one not in AUDIT_LABELS reads as its words, never as a code."""
+    return AUDIT_LABELS.get(action, action.replace("_", " "))
 
 
 def _consistent() -> None:

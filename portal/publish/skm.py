@@ -104,10 +104,11 @@ def _ikm_text(r: dict, contoh: bool = False) -> str:
 def render_results(doc: dict) -> str:
     title = f"Hasil Survei Kepuasan Masyarakat {doc['label']}"
     whole = doc["keseluruhan"]
+    as_of = formatting.tanggal(doc["per_tanggal"])
     out = [_front(title), f"# {md(title)}\n",
            f"Survei Kepuasan Masyarakat (SKM) Dispendukcapil Kabupaten Trenggalek menurut Peraturan Menteri PANRB "
            f"Nomor 14 Tahun 2017, untuk penerima layanan pada {md(doc['label'])}"
-           + ("" if doc.get("lengkap") else f" (sementara, keadaan per {md(doc['per_tanggal'])})") + ".\n"]
+           + ("" if doc.get("lengkap") else f" (sementara, keadaan per {md(as_of)})") + ".\n"]
     contoh = bool(doc.get("contoh"))
     if contoh:
         out.append('!!! warning "Data contoh"\n\n    Halaman ini memuat **data contoh (simulasi)**, bukan hasil survei '
@@ -144,7 +145,7 @@ def render_results(doc: dict) -> str:
     t = doc["tindak_lanjut"]
     if t["status"] == results.PLAN_APPROVED:
         out.append(f"Rencana tindak lanjut disetujui oleh {md(t['disetujui_oleh'])} pada "
-                   f"{md(_tanggal(t['tanggal_disetujui']))}.\n")
+                   f"{md(formatting.tanggal(t['tanggal_disetujui']))}.\n")
         out.append("| Layanan | Unsur | Rencana | Penanggung jawab | Target |\n|---|---|---|---|---|")
         for p in t["rencana"]:
             out.append(f"| {md(p['nama_layanan'])} | {p['unsur']}. {md(p['nama_unsur'])} | {md(p['rencana'])} | "
@@ -176,11 +177,6 @@ def render_results(doc: dict) -> str:
             if b.get("catatan"):
                 out.append(md(b["catatan"]) + "\n")
     return "\n".join(out)
-
-
-def _tanggal(iso: str) -> str:
-    from datetime import date
-    return formatting.tanggal(date.fromisoformat(iso))
 
 
 def render_index(docs: list[dict], lokets) -> str:

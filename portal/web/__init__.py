@@ -11,7 +11,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from .. import clock, db as database
-from ..domain import catalog as catalog_module, formatting, uploads
+from ..domain import catalog as catalog_module, formatting, policy, uploads
 from ..domain.calendar import Calendar
 
 csrf = CSRFProtect()
@@ -57,6 +57,8 @@ def init_app(app) -> None:
     # Stored ISO text ("2026-11-02T09:15:00+07:00") as well as dates and datetimes.
     app.jinja_env.filters["tanggal"] = formatting.tanggal_panjang
     app.jinja_env.filters["jam"] = formatting.jam
+    app.jinja_env.filters["waktu"] = lambda moment: formatting.waktu(moment, clock.office_tz(app.config))
+    app.jinja_env.filters["tindakan"] = policy.audit_label  # an audit action in office words
     app.jinja_env.filters["angka"] = lambda n: formatting.angka(n) if isinstance(n, int) else n
 
     from . import auth, case, public, site, staff

@@ -22,7 +22,6 @@ import re
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..clock import office_tz
 from ..domain import audit, content_store, policy, site_changes as sc, site_forms, site_refresh
 from . import get_db, now
 from .auth import requires
@@ -99,11 +98,6 @@ def _kind_of(path: str) -> str:
 
 # ------------------------------------------------------------------ overview
 
-def _refreshes(db) -> list[dict]:
-    tz = office_tz(current_app.config)
-    return [{**r, "at": r["at"].astimezone(tz)} for r in site_refresh.recent(db)]
-
-
 @bp.route("/")
 @requires("situs_lihat")
 def index():
@@ -112,7 +106,7 @@ def index():
              and sc.page_path_problem(p[len(sc.CONTENT):]) is None]
     return render_template("situs/index.html", changes=sc.list_changes(db, open_only=True),
                            recent=[c for c in sc.list_changes(db, limit=15) if not sc.STATES[c.state].open],
-                           pages=pages, jobs=sc.jobs(db, 5), kinds=KINDS, refreshes=_refreshes(db),
+                           pages=pages, jobs=sc.jobs(db, 5), kinds=KINDS, refreshes=site_refresh.recent(db),
                            can_edit=policy.allowed("situs_ubah", current_user.roles))
 
 
