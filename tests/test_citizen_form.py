@@ -88,6 +88,20 @@ def test_portal_menu_opens_without_javascript(browser, live_server):
     context.close()
 
 
+@pytest.mark.parametrize("path", ["/pengaduan/", "/pengaduan/lacak"])
+def test_every_link_and_button_of_the_portals_header_and_footer_is_big_enough_for_a_thumb(browser, live_server, path):
+    # WCAG 2.2 target size (what Lighthouse's mobile audit checks): at least 24 x 24 CSS px.
+    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(live_server.url + path)
+    small = page.eval_on_selector_all(
+        "header a, header summary, footer a",
+        "els => els.filter(e => e.offsetParent !== null).map(e => [e.textContent.trim(), e.getBoundingClientRect()])"
+        ".filter(([t, r]) => r.height < 24 || r.width < 24).map(([t, r]) => `${t}: ${r.width}x${r.height}`)")
+    context.close()
+    assert small == []
+
+
 @pytest.mark.parametrize("path", ["/favicon.ico", "/pengaduan/favicon.ico"])
 def test_favicon_is_an_image(page, live_server, path):
     response = page.request.get(live_server.url + path)
