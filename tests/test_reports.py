@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import pytest
+
+from portal.domain.formatting import angka
 from openpyxl import load_workbook
 
 from conftest import ROOT, VALID
@@ -575,6 +577,10 @@ def test_only_the_kepala_dinas_approves(portal):
     assert doc["status"] == "draft"
     page = client.get(path).get_data(as_text=True)
     assert "Setujui laporan" not in page and "Draf" in page
+    satisfaction = doc["angka"]["kepuasan"]
+    assert satisfaction["responden"] > 0  # the fixture has ratings: the IKM is shown
+    if satisfaction.get("ikm") is not None:  # written the Indonesian way: "3,17", never "3.167"
+        assert f"<td>{angka(satisfaction['ikm'], 2)} (konversi {angka(satisfaction['konversi'], 2)};" in page
     for who in ("ops", "kabid", "pejabat"):
         login(client, who)
         t = token(client, "/pengaduan/staf/laporan/" if who != "pejabat" else "/pengaduan/staf/")

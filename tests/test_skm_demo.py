@@ -86,8 +86,11 @@ def test_staff_page_shows_ikm_band_and_data_contoh(demo):
     page = client.get(f"/pengaduan/staf/skm/?periode={periode}").get_data(as_text=True)
     whole = figures(demo, periode)["keseluruhan"]["ikm"]
     assert "<strong>Data contoh</strong>" in page
-    assert (f"{whole['ikm']} / {whole['konversi']} ({whole['mutu']}, {whole['kinerja']}) (data contoh)"
-            in re.sub(r"\s+", " ", page))
+    # Numbers written the Indonesian way, as on the site: "3,27 / 81,84", never "3.274" (three thousand).
+    assert (f"{angka(whole['ikm'], 2)} / {angka(whole['konversi'], 2)} ({whole['mutu']}, {whole['kinerja']}) "
+            "(data contoh)" in re.sub(r"\s+", " ", page))
+    for u in figures(demo, periode)["keseluruhan"]["unsur"]:
+        assert f"<td>{angka(u['nrr'], 2)}</td><td>{angka(u['konversi'], 2)} (data contoh)</td>" in page
     assert "perlu tindak lanjut" in page and "Menambah satu petugas" in page
     assert "diperlukan paling sedikit" in page  # the minimum-sample warning
 

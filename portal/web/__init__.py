@@ -60,6 +60,9 @@ def init_app(app) -> None:
     app.jinja_env.filters["waktu"] = lambda moment: formatting.waktu(moment, clock.office_tz(app.config))
     app.jinja_env.filters["tindakan"] = policy.audit_label  # an audit action in office words
     app.jinja_env.filters["angka"] = lambda n: formatting.angka(n) if isinstance(n, int) else n
+    # An index or a score with its decimals: "3,27", "81,84" (a dot would read as thousands).
+    app.jinja_env.filters["desimal"] = lambda n, places=2: (formatting.angka(n, places)
+                                                            if isinstance(n, (int, float)) else n)
 
     from . import auth, case, public, site, staff
     auth.init_app(app)
