@@ -134,3 +134,13 @@ def test_slips_carry_a_code_and_its_link(client, db):
     shown = re.findall(r'class="slip-kode">([0-9A-Z]{4}-[0-9A-Z]{4})<', page)
     assert len(shown) == 3
     assert all(skm.check_token(db, k, datetime.now().date()).layanan == "kk" for k in shown)
+
+
+def test_the_staff_page_and_the_slips_say_how_long_a_code_is_valid_from_the_rule(client, db, monkeypatch):
+    monkeypatch.setattr(skm, "TOKEN_DAYS", 45)
+    make_staff(db, {"op": ["operator"]})
+    login(client, "op")
+    assert "berlaku 45 hari" in client.get("/pengaduan/staf/skm/").get_data(as_text=True)
+    page = client.post("/pengaduan/staf/skm/kode", data={"csrf_token": token(client, "/pengaduan/staf/skm/"),
+                                                          "loket": "2", "jumlah": "1"}).get_data(as_text=True)
+    assert "Berlaku 45 hari" in page

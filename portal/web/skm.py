@@ -107,7 +107,7 @@ def staff():
     approval = skm_results.latest_approval(db, "skm", p.kode)
     approved = bool(plans) and approval is not None and approval["sha256"] == skm_results.plans_hash(public_plans)
     return render_template(
-        "skm/staff.html", p=p, figures=figures, services=services, lokets=lokets, unsur=skm.UNSUR,
+        "skm/staff.html", p=p, figures=figures, services=services, lokets=lokets, unsur=skm.UNSUR, days=skm.TOKEN_DAYS,
         plans=plans, approval=approval, approved=approved, plans_hash=skm_results.plans_hash(public_plans),
         missing=skm_results.missing_plans(figures, public_plans), saran=skm_results.saran(db, p.kode),
         populasi=skm_results.populasi(db, p.kode), terisi=skm_results.periode_terisi(db),
