@@ -179,6 +179,8 @@ def test_http_redirects_to_https_without_hsts(nginx):
 
 def test_plain_http_configuration_sends_no_hsts(tmp_path, built_site):
     (tmp_path / "413.html").write_text('<p class="x">Berkas terlalu besar $1 \\</p>')
+    (tmp_path / "413-situs.html").write_text("<p>Editor</p>")
+    (tmp_path / "limits.json").write_text('{"situs_mb": 16}')
     render_nginx.render(tmp_path / "plain", site_dir=built_site, errors_dir=tmp_path, tls=False,
                         http_listen="127.0.0.1:1")
     text = (tmp_path / "plain" / "site.conf").read_text()
@@ -202,6 +204,39 @@ def test_client_max_body_size_matches_the_portal(nginx, app):
     text = (nginx.conf / "locations.conf").read_text()
     mb = int(re.search(r"client_max_body_size (\d+)m;", text).group(1))
     assert mb * 1024 * 1024 == app.config["MAX_CONTENT_LENGTH"]
+
+
+def test_render_runs_with_the_systems_python_without_the_portals_packages(tmp_path, built_site, nginx):
+    # Production runs `python3 deploy/nginx/render.py` outside the portal's virtualenv.
+    result = subprocess.run([sys.executable, "-S", "-I", str(ROOT / "deploy" / "nginx" / "render.py"),
+                             "--out", str(tmp_path / "conf"), "--no-tls", "--site-dir", str(built_site),
+                             "--errors-dir", str(nginx.errors), "--http-listen", "127.0.0.1:1"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "client_max_body_size" in (tmp_path / "conf" / "locations.conf").read_text()
+
+
+def test_the_site_editor_takes_its_own_larger_uploads_through_nginx_and_its_own_refusal_page(nginx, app):
+    from portal.domain import site_forms
+    text = (nginx.conf / "locations.conf").read_text()
+    editor_mb = int(re.search(r"location /pengaduan/staf/situs/ \{\s*client_max_body_size (\d+)m;", text).group(1))
+    assert editor_mb * 1024 * 1024 >= site_forms.REQUEST_MAX_BYTES > (editor_mb - 1) * 1024 * 1024
+
+    def post(path, size):
+        boundary = uuid.uuid4().hex
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"docx\"; filename=\"berita.docx\"\r\n"
+                f"Content-Type: application/octet-stream\r\n\r\n").encode() + b"\0" * size + f"\r\n--{boundary}--\r\n".encode()
+        return nginx.request("POST", path, body=body,
+                             headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+
+    # Above the editor's limit: nginx answers with the editor's page, which names the editor's limits.
+    status, _, page = post("/pengaduan/staf/situs/impor", editor_mb * 1024 * 1024 + 1024)
+    assert status == 413
+    assert page == (nginx.errors / "413-situs.html").read_bytes()
+    assert f"{site_forms.DOCX_MAX_BYTES // (1024 * 1024)} MB" in page.decode()
+    # Within it, the request reaches the portal (which asks a stranger to sign in).
+    status, _, _ = post("/pengaduan/staf/situs/impor", app.config["MAX_CONTENT_LENGTH"] // 2)
+    assert status != 413
 
 
 def test_oversized_upload_is_refused_by_nginx_with_the_indonesian_page(nginx, app):
@@ -412,8 +447,11 @@ def test_each_client_address_has_its_own_rate_limit_through_nginx(deployed):
 
 def test_rendered_nginx_sets_the_forwarded_address_itself(deployed):
     # nginx replaces any X-Forwarded-For the client sent with the address it sees; it never appends.
-    text = (deployed.conf / "locations.conf").read_text()
+    text = (deployed.conf / "proxy-portal.conf").read_text()
     assert re.findall(r"proxy_set_header X-Forwarded-For (\S+);", text) == ["$remote_addr"]
+    locations = (deployed.conf / "locations.conf").read_text()
+    assert "X-Forwarded-For" not in locations.replace("# ", "")  # every proxied location includes that file
+    assert locations.count("include " + str(deployed.conf) + "/proxy-portal.conf;") == 2
 
 
 def test_complaint_filed_in_chromium_through_the_deployed_portal(browser, deployed):

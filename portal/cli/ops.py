@@ -6,6 +6,7 @@ Each parses, calls portal.domain.backup (or renders), and echoes a line. The dai
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..config import REPO_ROOT
-from ..domain import backup
+from ..domain import backup, site_forms
 from . import now as _now
 
 log = logging.getLogger(__name__)
@@ -86,22 +87,29 @@ def restore_command(archive, force, data_dir):
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @with_appcontext
 def error_pages_command(directory):
-    """Write the portal's error pages (413, 50x) as static HTML for nginx to serve."""
+    """Write the portal's error pages (413 of the form and of the site editor, 50x) as static HTML for nginx."""
     from flask import render_template
     from werkzeug.exceptions import RequestEntityTooLarge
 
     directory.mkdir(parents=True, exist_ok=True)
     app = current_app._get_current_object()
+    # The portal's own 413 handlers, so that nginx's page says what the portal says: the complaint
+    # form's limit, and in the web team's editor the editor's own.
+    for path, name in (("/pengaduan/", "413.html"), ("/pengaduan/staf/situs/", "413-situs.html")):
+        with app.test_request_context(path):
+            response = app.make_response(app.handle_user_exception(RequestEntityTooLarge()))
+            (directory / name).write_text(response.get_data(as_text=True), encoding="utf-8")
+    # The editor's request limit, for nginx's configuration (deploy/nginx/render.py runs with the
+    # system's Python, without the portal's dependencies, so it reads the number from here).
+    editor_mb = -(-site_forms.REQUEST_MAX_BYTES // (1024 * 1024))
+    (directory / "limits.json").write_text(json.dumps({"situs_mb": editor_mb}) + "\n", encoding="utf-8")
     with app.test_request_context("/pengaduan/"):
-        # The portal's own 413 handler, so that nginx's page says what the portal says.
-        response = app.make_response(app.handle_user_exception(RequestEntityTooLarge()))
-        (directory / "413.html").write_text(response.get_data(as_text=True), encoding="utf-8")
         html = render_template("error.html", title="Layanan sedang tidak tersedia",
                                message="Portal pengaduan sedang dalam pemeliharaan atau mengalami gangguan. "
                                        "Coba lagi beberapa saat lagi. Pengaduan yang sudah menerima kode "
                                        "pelacakan tetap tersimpan.")
         (directory / "50x.html").write_text(html, encoding="utf-8")
-    click.echo(f"Halaman galat ditulis ke {directory} (413.html, 50x.html).")
+    click.echo(f"Halaman galat ditulis ke {directory} (413.html, 413-situs.html, 50x.html, limits.json).")
 
 
 COMMANDS = (backup_command, restore_command, error_pages_command)
