@@ -1,6 +1,6 @@
 """The audit trail of staff actions that are not steps: who looked at personal data, who
 downloaded what. Steps themselves are in the events table. Both tables refuse UPDATE and
-DELETE (triggers in portal/migrations.py)."""
+DELETE (triggers in portal/migrations/)."""
 
 from __future__ import annotations
 

@@ -68,7 +68,7 @@ BATCH = 50_000
 YEARS = 3
 TZ = timezone(timedelta(hours=7))  # Asia/Jakarta has no daylight saving time: a fixed offset is exact
 
-# Copied from portal/migrations.py (m002_handling). It is dropped while seeding and recreated
+# Copied from portal/migrations/complaints.py (m002_handling). It is dropped while seeding and recreated
 # with exactly this text afterwards; the script checks first that the database's copy matches.
 SEARCH_TRIGGER_SQL = """CREATE TRIGGER complaints_search AFTER INSERT ON complaints
         BEGIN INSERT INTO search (rowid, text) VALUES (new.id, new.body); END"""
@@ -292,7 +292,7 @@ def seed(path: Path, rows: int, *, fts: str, workers: int, rng_seed: int, fast_c
         _restore_search(db, 0)
     elif _normalised(_trigger_sql(db)) != _normalised(SEARCH_TRIGGER_SQL):
         raise Stop("the complaints_search trigger differs from the copy in this script; "
-                   "update SEARCH_TRIGGER_SQL from portal/migrations.py")
+                   "update SEARCH_TRIGGER_SQL from portal/migrations/complaints.py")
     existing = db.execute("SELECT count(*) FROM complaints").fetchone()[0]
     missing = max(0, rows - existing)
     result = {"existing": existing, "inserted": missing, "fts": fts, "workers": workers,

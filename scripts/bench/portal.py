@@ -115,7 +115,7 @@ def seed(data_dir: Path, wanted: int) -> dict:
 def _insert_bench_rows(db, count: int) -> None:
     """Insert `count` complaints, each with its 'diterima' event, in one write transaction.
 
-    The same columns portal.domain.complaints.file_complaint writes (see portal/migrations.py),
+    The same columns portal.domain.complaints.file_complaint writes (see portal/migrations/complaints.py),
     with real tracking codes; no e-mail address, so nothing is queued in the outbox.
     """
     now = datetime.now(ZoneInfo(os.environ.get("PORTAL_TIMEZONE", "Asia/Jakarta"))).replace(microsecond=0).isoformat()
