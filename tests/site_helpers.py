@@ -87,3 +87,23 @@ def serve_folder(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def search_site(page, query: str, attempts: int = 30):
+    """Type `query` into the site's search box and return the results' locator once the first
+    result shows. Material ignores what is typed before its search worker has loaded the index
+    (it keeps saying "Ketik untuk mulai pencarian"), which on a busy machine takes seconds, so the
+    query is typed again each second until results come, as a person would."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    box, results = page.locator("input.md-search__input"), page.locator(".md-search-result__item")
+    box.click()
+    for _attempt in range(attempts):
+        box.fill("")
+        box.press_sequentially(query)
+        try:
+            results.first.wait_for(timeout=1000)
+            break
+        except PlaywrightTimeoutError:
+            pass
+    return results

@@ -26,6 +26,7 @@ from playwright.sync_api import expect
 
 import conftest
 from editor_helpers import PASSWORD, content_repo, now
+from site_helpers import search_site
 from portal.db import prepare
 from portal.domain import users
 from portal.publish import deploy_job, drafts, site as pipeline
@@ -188,8 +189,7 @@ def test_word_document_becomes_a_live_news_item_found_by_search(team, editor_ser
 
     visitor = team.browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     visitor.goto(team.url + "/")
-    visitor.locator("input.md-search__input").fill("keliling")
-    expect(visitor.locator(".md-search-result__item").first).to_contain_text("keliling", timeout=30_000)
+    expect(search_site(visitor, "keliling").first).to_contain_text("keliling")
     visitor.context.close()
 
 

@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 import conftest
 import site_helpers
@@ -360,16 +359,7 @@ def test_chromium_shows_the_pages_without_a_dialog_or_a_foreign_request(site, pu
                 missing += [line for line in items[number]["isi"].split("\n") if line.strip() not in shown]
         # Search results are drawn from the index: typing what the hostile text holds shows it as text.
         page.goto(f"{server.url}/pengaduan-publik/")
-        search, results = page.locator("input.md-search__input"), page.locator(".md-search-result__item")
-        search.click()
-        for _attempt in range(30):  # typed before the search worker has its index: nothing happens; type again
-            search.fill("")
-            search.press_sequentially("alert")
-            try:
-                results.first.wait_for(timeout=1000)
-                break
-            except PlaywrightTimeoutError:
-                pass
+        results = site_helpers.search_site(page, "alert")
         assert results.count() >= 3
         page.wait_for_timeout(300)
         assert dialogs == []
