@@ -91,6 +91,8 @@ def test_web_member_writes_news_without_javascript_and_the_site_is_untouched(cli
     (news(tanggal="01-12-2026"), "TTTT-BB-HH"),
     (news(isi="# Judul\n\nLihat [jadwal](../../tidak-ada.md).\n"), "baris"),
     (news(isi="# Judul\n\n![](../../assets/sosialisasi/2026-03-besuki-1.svg)\n"), "teks pengganti"),
+    # A named value the build does not know would fail the build later: refused at saving, with its line.
+    (news(isi="# Judul\n\nDitanggapi paling lambat {{ tenggat.jawab }}.\n"), "dikenal. Nilai yang dapat dipakai: {{ tenggat.lapor_tindak_lanjut }}"),
 ])
 def test_bad_input_is_refused_in_indonesian_and_changes_nothing(client, ids, db, data, message):
     login(client, "web1")

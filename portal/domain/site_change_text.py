@@ -8,13 +8,14 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Collection
 from datetime import date
 from pathlib import PurePosixPath
 
 import yaml
 
 from .. import publish
-from ..publish import drafts
+from ..publish import drafts, values
 from ..publish.errors import DataError
 
 
@@ -68,10 +69,11 @@ def _line_of(text: str, index: int) -> int:
     return text.count("\n", 0, index) + 1
 
 
-def check_text(relpath: str, text: str, existing: set[str]) -> dict:
+def check_text(relpath: str, text: str, existing: set[str], names: Collection[str] = ()) -> dict:
     """Check a page's text before it is kept: front matter (dates, status), links to pages that
-    exist, images with alt text. `existing` holds the paths under content/ that exist (published,
-    plus files of this change). Returns the front matter; raises BadInput naming the line."""
+    exist, images with alt text, named values the build knows (`names`, e.g. tenggat.tanggapan).
+    `existing` holds the paths under content/ that exist (published, plus files of this change).
+    Returns the front matter; raises BadInput naming the line."""
     display = f"content/{relpath}"
     if "\x00" in text:
         raise BadInput("Teks berisi karakter yang tidak sah.")
@@ -80,6 +82,11 @@ def check_text(relpath: str, text: str, existing: set[str]) -> dict:
     except DataError as exc:
         raise BadInput(f"{exc}") from None
     _, body = drafts.split(text)
+    for match in values.NAME.finditer(text):
+        if match.group(1) not in names:
+            known = ", ".join("{{ " + n + " }}" for n in sorted(names)) or "-"
+            raise BadInput(f"{display} baris {_line_of(text, match.start())}: nilai \u201c{match.group(0)}\u201d "
+                           f"tidak dikenal. Nilai yang dapat dipakai: {known}.")
     base = PurePosixPath(relpath).parent
     for match in _LINK.finditer(text):
         image, alt, target = match.group(1), match.group(2).strip(), match.group(3)

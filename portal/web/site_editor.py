@@ -23,7 +23,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from ..domain import audit, content_store, policy, site_changes as sc, site_forms, site_refresh
-from . import get_db, now
+from ..publish import values
+from . import catalog, get_db, now
 from .auth import requires
 
 bp = Blueprint("site_editor", __name__, url_prefix="/pengaduan/staf/situs")
@@ -77,6 +78,11 @@ def _existing(change_id: int | None = None) -> set[str]:
     if change_id:
         files |= {f["path"][len(sc.CONTENT):] for f in sc.files_of(get_db(), change_id)}
     return files
+
+
+def _value_names() -> set[str]:
+    "The named values a page may write ({{ tenggat.tanggapan }}), as the build will fill them."
+    return set(values.named(catalog().time_standards))
 
 
 def _audit(action: str, change_id: int) -> None:

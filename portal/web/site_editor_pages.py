@@ -12,7 +12,7 @@ from flask_login import current_user
 from ..domain import site_changes as sc, site_forms, site_menu
 from . import get_db, now
 from .auth import requires
-from .site_editor import KINDS, _audit, _existing, _kind_of, _me, _title, bp, repo
+from .site_editor import KINDS, _audit, _existing, _kind_of, _me, _title, _value_names, bp, repo
 
 
 # ------------------------------------------------------------------ the editor
@@ -107,7 +107,7 @@ def save():
             raise sc.BadInput("Berkas ini tidak dapat diubah di sini.")
         base_text = repo().read(path) if change is None else change.text
         text = site_forms.compose(kind, site_forms.decompose(base_text)[0], form)
-        sc.check_text(path[len(sc.CONTENT):], text, _existing(change_id))
+        sc.check_text(path[len(sc.CONTENT):], text, _existing(change_id), _value_names())
         title = title or _title(text, path)
         if change is None:
             change_id = sc.create(db, kind=kind, path=path, title=title, text=text, base_blob=base_blob,

@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..domain import site_changes as sc
 from . import get_db, now
 from .auth import requires
-from .site_editor import KINDS, _audit, _existing, _me, bp, repo
+from .site_editor import KINDS, _audit, _existing, _me, _value_names, bp, repo
 from .site_editor_pages import _editor_context
 
 
@@ -60,7 +60,7 @@ def take(change_id: int, step: str):
         abort(404)
     try:
         if step == "ajukan" and item.text is not None and item.path.endswith(".md"):
-            sc.check_text(item.path[len(sc.CONTENT):], item.text, _existing(change_id))
+            sc.check_text(item.path[len(sc.CONTENT):], item.text, _existing(change_id), _value_names())
         sc.take_step(db, change_id, step, actor_id=_me(), roles=current_user.roles, now=now(),
                      note=request.form.get("catatan"), current_blob=repo().blob_id,
                      approver_name=f"{current_user.user.display_name} ({current_user.user.username})")
