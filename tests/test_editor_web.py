@@ -338,3 +338,22 @@ def test_the_situs_page_tells_the_team_when_new_portal_data_could_not_reach_the_
     assert "Senin, 2 November 2026 pukul 09.30 WIB: gagal" in page  # in office time
     assert "daftar.json, baris 1: berkas JSON rusak" in page
     assert "situs awal" not in page  # only rebuilds for new data and their failures are listed
+
+
+@pytest.mark.parametrize("path, kind, form", [
+    ("content/data/sosialisasi/jadwal.yml", "jadwal", "/jadwal"),
+    ("content/data/dinas.yml", "kantor", "/kantor"),
+    ("content/data/standar-pelayanan/kk.yml", "layanan", "/layanan/kk"),
+])
+def test_restoring_an_old_version_of_a_data_file_keeps_it_a_change_of_its_form(client, ids, db, repo, path, kind, form):
+    # Restoring is a change like any other; a data file's change is edited through its form, never
+    # as Markdown text.
+    login(client, "web1")
+    first = repo.log(path)[-1].sha
+    response = post(client, BASE + "/pulihkan", {"path": path, "commit": first}, page=BASE + "/")
+    assert response.status_code == 302
+    change = sc.open_for(db, path)
+    assert change.kind == kind and change.restored_from == first
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'name="isi"' not in page  # not the page editor
+    assert f'href="{BASE}{form}"' in page  # its form, one click away

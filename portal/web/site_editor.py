@@ -22,7 +22,7 @@ import re
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..domain import audit, content_store, policy, site_changes as sc, site_forms, site_refresh
+from ..domain import audit, content_store, policy, site_changes as sc, site_forms, site_refresh, site_standar
 from ..publish import values
 from . import catalog, get_db, now
 from .auth import requires
@@ -98,7 +98,13 @@ def _title(text: str, path: str) -> str:
 
 
 def _kind_of(path: str) -> str:
-    """The kind of an existing file, from the folder it is in."""
+    """The kind of an existing file, from where it is: a data file's kind is its form's."""
+    if path == sc.SCHEDULE:
+        return "jadwal"
+    if path == sc.OFFICE:
+        return "kantor"
+    if site_standar.slug_of(path):
+        return "layanan"
     return "berita" if path.startswith(sc.NEWS) else "materi" if path.startswith(sc.MATERIALS) else "halaman"
 
 
