@@ -315,11 +315,6 @@ def page_markdown(doc: dict, prev: dict | None) -> tuple[str, dict[str, str]]:
 # --------------------------------------------------------------------------- PDF
 
 CSS = """
-@page { size: A4; margin: 20mm 16mm 22mm 16mm;
-  @top-center { content: "%(office)s"; font-size: 8pt; color: #555; }
-  @bottom-left { content: "%(footer)s"; font-size: 8pt; color: #333; width: 80%%; }
-  @bottom-right { content: "Hal. " counter(page) " / " counter(pages); font-size: 8pt; color: #555; } }
-@page :first { @top-center { content: none; } }
 html { font-family: "DejaVu Sans", sans-serif; font-size: 9.5pt; line-height: 1.4; color: #000; }
 h1 { font-size: 17pt; color: #1a4f8b; margin: 0 0 3mm 0; }
 h2 { font-size: 12.5pt; color: #1a4f8b; margin: 6mm 0 2mm 0; break-after: avoid; }
@@ -327,17 +322,13 @@ p, li { orphans: 3; widows: 3; }
 .kop { font-size: 9pt; font-weight: bold; text-transform: uppercase; color: #1a4f8b;
        border-bottom: 2pt solid #1a4f8b; padding-bottom: 2mm; margin-bottom: 4mm; }
 .draf { border: 1.5pt solid #b00020; color: #b00020; padding: 2mm 3mm; font-weight: bold; }
-img { width: 100%%; max-height: 110mm; object-fit: contain; break-inside: avoid; }
-table { border-collapse: collapse; width: 100%%; margin: 2mm 0 4mm 0; font-size: 8.5pt; break-inside: auto; }
+img { width: 100%; max-height: 110mm; object-fit: contain; break-inside: avoid; }
+table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm 0; font-size: 8.5pt; break-inside: auto; }
 th, td { border: .6pt solid #777; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
 th { background: #e8eef6; }
 td[align="right"], th[align="right"] { text-align: right; }
 a { color: #000; text-decoration: none; }
 """
-
-
-def _css_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
 def render_html(doc: dict, page_md: str, svgs: dict[str, str]) -> str:
@@ -351,7 +342,7 @@ def render_html(doc: dict, page_md: str, svgs: dict[str, str]) -> str:
     footer = (f"Disetujui oleh {doc['disetujui_oleh']} pada {formatting.tanggal(doc['_tanggal_disetujui'])}"
               if approved(doc) else "DRAF \u2014 belum disetujui, tidak untuk diedarkan")
     draft = "" if approved(doc) else '<p class="draf">DRAF PRATINJAU \u2014 laporan ini belum disetujui Kepala Dinas.</p>'
-    css = CSS % {"office": _css_string(OFFICE), "footer": _css_string(footer)}
+    css = pdfcache.running_page(OFFICE, footer, margin="20mm 16mm 22mm 16mm", small_pt=8) + CSS
     title = f"Laporan Tahunan Penanganan Pengaduan {doc['tahun']}"
     return (f'<!DOCTYPE html>\n<html lang="id"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
             f'<meta name="author" content="{html.escape(OFFICE)}"><style>{css}</style></head><body>'

@@ -256,15 +256,6 @@ def read_materials(content_dir: Path, today: date | None = None) -> list[Materia
 # --------------------------------------------------------------------------- PDF
 
 CSS = """
-@page {
-  size: A4;
-  margin: 22mm 18mm 26mm 18mm;
-  @top-center { content: "%(office)s"; font-size: 8pt; color: #555; }
-  @bottom-left { content: "%(footer)s"; font-size: 8pt; color: #333; width: 80%%; }
-  @bottom-right { content: "Hal. " counter(page) " / " counter(pages); font-size: 8pt;
-                  color: #555; }
-}
-@page :first { @top-center { content: none; } }
 html { font-family: "DejaVu Sans", sans-serif; font-size: 10.5pt; line-height: 1.45; color: #000; }
 header.kop { border-bottom: 2pt solid #1a4f8b; padding-bottom: 4mm; margin-bottom: 6mm; }
 header.kop .dinas { font-size: 9pt; font-weight: bold; text-transform: uppercase;
@@ -278,7 +269,7 @@ h3 { font-size: 11.5pt; margin: 4mm 0 1.5mm 0; break-after: avoid; }
 p, li { orphans: 3; widows: 3; }
 ul, ol { padding-left: 6mm; margin: 1mm 0 3mm 0; }
 li { margin-bottom: 1mm; }
-table { border-collapse: collapse; width: 100%%; margin: 2mm 0 4mm 0; font-size: 9.5pt; }
+table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm 0; font-size: 9.5pt; }
 th, td { border: .6pt solid #777; padding: 1.5mm 2mm; text-align: left; vertical-align: top; }
 th { background: #e8eef6; }
 blockquote { border-left: 2pt solid #1a4f8b; margin: 3mm 0; padding: 1mm 4mm; color: #222; }
@@ -292,10 +283,6 @@ a { color: #000; text-decoration: none; }
 
 def material_url(base_url: str, slug: str) -> str:
     return f"{base_url}/{MATERIALS_DIR}/{slug}/"
-
-
-def _css_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
 def footer_text(material: Material) -> str:
@@ -313,7 +300,7 @@ def render_html(material: Material, url: str) -> str:
     draft = ("" if material.approved else
              '<p class="draf">DRAF PRATINJAU \u2014 materi ini belum disetujui dan tidak boleh '
              "digandakan.</p>")
-    css = CSS % {"office": _css_string(OFFICE), "footer": _css_string(footer_text(material))}
+    css = pdfcache.running_page(OFFICE, footer_text(material), margin="22mm 18mm 26mm 18mm", small_pt=8) + CSS
     return f"""<!DOCTYPE html>
 <html lang="id">
 <head>

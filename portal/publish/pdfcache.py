@@ -30,6 +30,23 @@ def key(*parts: str) -> str:
     return h.hexdigest()[:20]
 
 
+def css_string(text: str) -> str:
+    "Text inside a CSS string (content: \"...\"): quotes and backslashes escaped, on one line."
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def running_page(header: str, footer: str, *, margin: str, small_pt: float) -> str:
+    """The @page rules of a printed document of several pages: A4 with `margin`, `header` at the
+    top of every page but the first, `footer` at the bottom left and "Hal. n / m" at the right."""
+    header, footer = css_string(header), css_string(footer)
+    return (f"@page {{ size: A4; margin: {margin};\n"
+            f'  @top-center {{ content: "{header}"; font-size: {small_pt}pt; color: #555; }}\n'
+            f'  @bottom-left {{ content: "{footer}"; font-size: {small_pt}pt; color: #333; width: 80%; }}\n'
+            f'  @bottom-right {{ content: "Hal. " counter(page) " / " counter(pages); font-size: {small_pt}pt; '
+            "color: #555; } }\n"
+            "@page :first { @top-center { content: none; } }\n")
+
+
 def render(html_text: str, base_url: str | None = None) -> bytes:
     "The PDF of one HTML document."
     import weasyprint  # imported late: loading Pango costs time when there is nothing to print

@@ -16,11 +16,6 @@ from .book import Profile
 from .edition import CACHE_DIR, LAYOUT_VERSION, STATUS_LABEL
 
 PDF_CSS = """
-@page { size: A4; margin: 20mm 16mm 22mm 16mm;
-  @top-center { content: "%(title)s"; font-size: 7.5pt; color: #555; }
-  @bottom-left { content: "%(footer)s"; font-size: 7.5pt; color: #333; width: 80%%; }
-  @bottom-right { content: "Hal. " counter(page) " / " counter(pages); font-size: 7.5pt; color: #555; } }
-@page :first { @top-center { content: none; } }
 html { font-family: "DejaVu Sans", sans-serif; font-size: 9.5pt; line-height: 1.4; color: #000; }
 .sampul { text-align: center; padding-top: 50mm; }
 .sampul .dinas { font-size: 10pt; font-weight: bold; text-transform: uppercase; color: #1a4f8b; }
@@ -30,8 +25,8 @@ html { font-family: "DejaVu Sans", sans-serif; font-size: 9.5pt; line-height: 1.
 section.bab { break-before: page; }
 h1 { font-size: 16pt; color: #1a4f8b; margin: 0 0 4mm 0; }
 h2 { font-size: 12pt; color: #1a4f8b; margin: 5mm 0 2mm 0; break-after: avoid; }
-img { width: 60%%; max-height: 200mm; object-fit: contain; break-inside: avoid; }
-table { border-collapse: collapse; width: 100%%; margin: 2mm 0 4mm 0; font-size: 8pt; }
+img { width: 60%; max-height: 200mm; object-fit: contain; break-inside: avoid; }
+table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm 0; font-size: 8pt; }
 th, td { border: .5pt solid #777; padding: .8mm 1.5mm; text-align: left; }
 th { background: #e8eef6; }
 td:not(:first-child) { text-align: right; }
@@ -44,10 +39,6 @@ ol.isi li { margin-bottom: 1mm; }
 
 _LINK = re.compile(r"\[([^\]]+)\]\((?![a-z]+:)[^)]*\)")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)]+\.svg)\)(\{[^}]*\})?")
-
-
-def _css(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
 def pdf_html(profile: Profile) -> str:
@@ -68,7 +59,7 @@ def pdf_html(profile: Profile) -> str:
         sections.append(f'<section class="bab"><h1>{html.escape(page.title)}</h1>\n{content}\n</section>')
     footer = (f"Disahkan oleh {e.disahkan_oleh} pada {tanggal(e.tanggal_disahkan)}" if e.public
               else f"DRAF ({STATUS_LABEL[e.status].lower()}) \u2014 belum disahkan, tidak untuk digandakan")
-    css = PDF_CSS % {"title": _css(e.title), "footer": _css(footer)}
+    css = pdfcache.running_page(e.title, footer, margin="20mm 16mm 22mm 16mm", small_pt=7.5) + PDF_CSS
     draft = "" if e.public else f'<p class="draf">DRAF \u2014 {html.escape(STATUS_LABEL[e.status])}, belum disahkan.</p>'
     contoh = ('<p class="draf">Memuat data contoh (simulasi), bukan data resmi.</p>' if profile.p.contoh else "")
     toc = "".join(f"<li>{html.escape(p.title)}</li>" for p in pages[1:])
