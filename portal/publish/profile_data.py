@@ -99,7 +99,8 @@ def periods_available(content_dir: Path) -> list[str]:
     return sorted(found, key=schema.period_end)
 
 
-def _display(path: Path, content_dir: Path) -> str:
+def shown_path(path: Path, content_dir: Path) -> str:
+    "A data file as an error names it: relative to the project (content/data/...), when it is in it."
     try:
         return str(path.relative_to(Path(content_dir).parent))
     except ValueError:
@@ -108,7 +109,7 @@ def _display(path: Path, content_dir: Path) -> str:
 
 def read_meta(content_dir: Path, periode: str) -> dict:
     path = Path(content_dir) / DATA_DIR / periode / "meta.yml"
-    shown = _display(path, content_dir)
+    shown = shown_path(path, content_dir)
     meta = load_yaml(path.read_text(encoding="utf-8"), shown)
     if not isinstance(meta, dict):
         raise DataError(shown, "baris 1", "meta.yml harus berisi pasangan 'kunci: nilai'")
@@ -133,7 +134,7 @@ def read_period(content_dir: Path, periode: str) -> Period:
     period = Period(periode, meta["tanggal_potong"], str(meta["sumber"]), meta["contoh"])
     for topic in schema.TOPICS:
         path = folder / f"{topic.code}.csv"
-        shown = _display(path, content_dir)
+        shown = shown_path(path, content_dir)
         if not path.is_file():
             raise DataError(shown, "", f"berkas topik '{topic.title}' tidak ada")
         header = schema.csv_header(topic)

@@ -10,6 +10,7 @@ from pathlib import Path
 from ...domain.population import schema
 from ..errors import DataError
 from ..materials import LineDict, load_yaml, parse_date
+from ..profile_data import shown_path
 
 PROFILE_DIR = "profil-kependudukan"
 DATA_PAGE_DIR = "data-kependudukan"
@@ -68,15 +69,8 @@ class Edition:
         return f"profil-kependudukan-trenggalek-{self.tahun}.pdf"
 
 
-def _display(path: Path, content_dir: Path) -> str:
-    try:
-        return str(path.relative_to(Path(content_dir).parent))
-    except ValueError:
-        return str(path)
-
-
 def read_edition(path: Path, content_dir: Path) -> Edition:
-    shown = _display(path, content_dir)
+    shown = shown_path(path, content_dir)
     data = load_yaml(path.read_text(encoding="utf-8"), shown)
     if not isinstance(data, LineDict):
         raise DataError(shown, "baris 1", "berkas edisi harus berisi pasangan 'kunci: nilai' (tahun, periode, status)")
@@ -158,7 +152,7 @@ def read_area(content_dir: Path) -> Area | None:
     path = Path(content_dir) / AREA_FILE
     if not path.is_file():
         return None
-    shown = _display(path, content_dir)
+    shown = shown_path(path, content_dir)
     data = load_yaml(path.read_text(encoding="utf-8"), shown)
     kab = data.get("kabupaten") if isinstance(data, dict) else None
     if not isinstance(kab, LineDict):
