@@ -325,3 +325,22 @@ def test_a_failed_rebuild_for_new_data_keeps_the_old_site_says_why_and_is_not_re
     [failure] = site_refresh.recent(env["db"])
     assert failure["label"] == "gagal"
     assert "daftar.json" in failure["error"] and "situs lama tetap tampil" in failure["error"]
+
+
+def test_the_publishing_command_brings_a_newly_approved_public_complaint_to_the_live_site(env, smtp):
+    # What the production unit runs (`flask --app portal situs terbitkan`, each pass of --loop).
+    import conftest
+    from portal import create_app
+    site, repo = env["tmp"] / "situs" / "site", env["repo"]
+    config = conftest.portal_config(env["tmp"] / "data", smtp.port)
+    config |= {"CONTENT_REPO": str(repo.path), "CONTENT_DIR": str(repo.path / "content"), "SITE_DIR": str(site)}
+    runner = create_app(config).test_cli_runner()
+    release = deploy_job.releases_dir(site) / "awal"
+    assert deploy_job.site.build("mkdocs", release, root=repo.path, cache_dir=env["tmp"] / "cache").ok
+    deploy_job.switch(site, release, release.parent)
+    first = runner.invoke(args=["situs", "terbitkan"])
+    assert first.exit_code == 0 and "diperbarui" not in first.output, first.output
+    _public_list(repo, ("2026-0001", "kelinciair"))
+    second = runner.invoke(args=["situs", "terbitkan"])
+    assert second.exit_code == 0 and "data situs diperbarui" in second.output, second.output
+    assert "kelinciair" in (site / "pengaduan-publik" / "2026-0001" / "index.html").read_text(encoding="utf-8")
