@@ -34,7 +34,7 @@ from typing import Any
 
 from ..db import write_transaction
 from . import catalog as catalog_module
-from . import datafile, formatting, policy, readiness, regions
+from . import audit, datafile, formatting, policy, readiness, regions
 from .errors import DataError
 from .sop import Pejabat
 
@@ -297,8 +297,7 @@ def approve(db, content_dir: str | os.PathLike, *, actor_id: int, roles, jabatan
         db["standards_approvals"].insert({"kind": KIND, "subject": SUBJECT, "sha256": item.sha256,
                                           "approved_by": actor_id, "jabatan": jabatan,
                                           "approved_at": now.isoformat()})
-        db["audit_log"].insert({"at": now.isoformat(), "actor_id": actor_id, "action": "setujui_maklumat",
-                                "detail": f"Maklumat Pelayanan {item.sha256[:12]}"})
+        audit.record(db, actor_id, "setujui_maklumat", f"Maklumat Pelayanan {item.sha256[:12]}", now)
     approval = latest_approval(db)
     export(approval, content_dir)
     return approval

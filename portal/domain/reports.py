@@ -301,8 +301,7 @@ def approve(db, tahun: int, out_dir: str | os.PathLike, *, actor_id: int, roles:
     with write_transaction(db):
         db["report_approvals"].insert({"tahun": tahun, "figures_sha256": digest, "approved_by": actor_id,
                                        "jabatan": jabatan, "approved_at": now.isoformat()})
-        db["audit_log"].insert({"at": now.isoformat(), "actor_id": actor_id, "action": "setujui_laporan",
-                                "detail": f"laporan pengaduan {tahun} {digest[:12]}"})
+        audit.record(db, actor_id, "setujui_laporan", f"laporan pengaduan {tahun} {digest[:12]}", now)
     doc = {**doc, "status": REPORT_APPROVED, "disetujui_oleh": jabatan, "tanggal_disetujui": now.date().isoformat()}
     datafile.write_atomic(path_for(out_dir, tahun), encode(doc))
     return doc

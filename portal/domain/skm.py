@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..db import write_transaction
-from . import datafile, formatting
+from . import audit, datafile, formatting
 
 DATA_SUBDIR = Path("data") / "skm"
 LOKET_FILE = DATA_SUBDIR / "loket.yml"
@@ -197,8 +197,7 @@ def issue_tokens(db, jumlah: int, *, loket: Loket, layanan: str | None, actor_id
             db["skm_tokens"].insert({"kode": kode, "loket": loket.kode, "layanan": layanan or None,
                                      "issued_at": now.isoformat(), "issued_by": actor_id, "expires_on": expires})
             codes.append(kode)
-        db["audit_log"].insert({"at": now.isoformat(), "actor_id": actor_id, "action": "kode_skm",
-                                "detail": f"{jumlah} kode survei loket {loket.kode}"})
+        audit.record(db, actor_id, "kode_skm", f"{jumlah} kode survei loket {loket.kode}", now)
     return codes
 
 

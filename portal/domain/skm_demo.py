@@ -132,8 +132,8 @@ def seed(db, content_dir: str | Path, *, services: dict[str, str], today: date, 
             {"periode": kode, "layanan": slug, "jumlah": served, "entered_by": None, "entered_at": at, "contoh": 1}
             for kode in PERIODS for slug, (served, _) in SERVED[kode].items() if slug in services)
         db["skm_tindak_lanjut"].insert({**PLAN, "created_by": None, "created_at": at, "contoh": 1})
-        db["audit_log"].insert({"at": at, "actor_id": None, "action": "data_contoh_skm",
-                                "detail": f"data contoh SKM: {len(rows)} jawaban simulasi ({', '.join(PERIODS)})"})
+        audit.record(db, None, "data_contoh_skm",
+                     f"data contoh SKM: {len(rows)} jawaban simulasi ({', '.join(PERIODS)})", now)
     for kode in PERIODS:
         skm_results.export(db, kode, content_dir, services=services, today=today, min_count=min_count)
     return {"responden": len(rows), "periode": list(PERIODS)}
@@ -147,8 +147,8 @@ def remove(db, content_dir: str | Path, *, actor_id: int | None, now: datetime) 
         for table in TABLES:
             removed[table] = db.execute(f"DELETE FROM {table} WHERE contoh = 1").rowcount
         if any(removed.values()):
-            db["audit_log"].insert({"at": now.isoformat(), "actor_id": actor_id, "action": "hapus_contoh_skm",
-                                    "detail": f"data contoh SKM dihapus: {removed['skm_responses']} jawaban"})
+            audit.record(db, actor_id, "hapus_contoh_skm",
+                         f"data contoh SKM dihapus: {removed['skm_responses']} jawaban", now)
     files = []
     folder = skm_results.export_dir(content_dir)
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:

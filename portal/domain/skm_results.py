@@ -116,8 +116,7 @@ def set_populasi(db, kode_periode: str, layanan: str, jumlah: str | int, *, serv
         db["skm_populasi"].upsert({"periode": p.kode, "layanan": layanan, "jumlah": int(text),
                                    "entered_by": actor_id, "entered_at": now.isoformat()},
                                   pk=("periode", "layanan"))
-        db["audit_log"].insert({"at": now.isoformat(), "actor_id": actor_id, "action": "populasi_skm",
-                                "detail": f"SKM {p.kode} {layanan}: {int(text)} penerima layanan"})
+        audit.record(db, actor_id, "populasi_skm", f"SKM {p.kode} {layanan}: {int(text)} penerima layanan", now)
 
 
 def peringatan_sampel(responden: int, jumlah_populasi: int | None) -> str | None:
@@ -256,8 +255,7 @@ def add_rencana(db, kode_periode: str, *, layanan: str, unsur: str | int, teks: 
             "periode": p.kode, "layanan": layanan or "", "unsur": nomor, "rencana": teks,
             "penanggung_jawab": (penanggung_jawab or "").strip()[:200], "target": (target or "").strip()[:200],
             "created_by": actor_id, "created_at": now.isoformat()})
-        db["audit_log"].insert({"at": now.isoformat(), "actor_id": actor_id, "action": "rencana_skm",
-                                "detail": f"SKM {p.kode} unsur {nomor} {layanan or 'semua layanan'}"})
+        audit.record(db, actor_id, "rencana_skm", f"SKM {p.kode} unsur {nomor} {layanan or 'semua layanan'}", now)
 
 
 def public_plans(plans: list[dict], services: dict[str, str]) -> list[dict]:
@@ -311,8 +309,7 @@ def approve(db, kode_periode: str, *, services: dict[str, str], actor_id: int, r
         db["standards_approvals"].insert({"kind": "skm", "subject": p.kode, "sha256": digest,
                                           "approved_by": actor_id, "jabatan": jabatan,
                                           "approved_at": now.isoformat()})
-        db["audit_log"].insert({"at": now.isoformat(), "actor_id": actor_id, "action": "setujui_tindak_lanjut_skm",
-                                "detail": f"SKM {p.kode} {digest[:12]}"})
+        audit.record(db, actor_id, "setujui_tindak_lanjut_skm", f"SKM {p.kode} {digest[:12]}", now)
     return latest_approval(db, "skm", p.kode)
 
 
